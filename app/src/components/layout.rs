@@ -1,0 +1,85 @@
+//! Top bar, navigation, the development sign-in banner, and the footer.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::get_session;
+use crate::dto::SessionInfo;
+
+/// Areas of the portal; those still to come are shown muted.
+const NAV: &[(&str, &str, bool)] = &[
+    ("/", "Runbooks", true),
+    ("/templates", "Templates", false),
+    ("/requests", "Requests", false),
+    ("/approvals", "Approvals", false),
+    ("/drafts", "Drafts", false),
+    ("/audit", "Audit", false),
+    ("/status", "Status", true),
+];
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let session = Resource::new(|| (), |_| get_session());
+    view! {
+        <div class="app">
+            <a class="skip-link" href="#content">"Skip to content"</a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let info = session.await.unwrap_or_default();
+                    info.dev_login.then(|| view! {
+                        <div class="devbanner" role="note">
+                            <strong>"Development sign-in"</strong>
+                            " — no identity provider is configured; anyone on this machine can pick a persona. Never expose this server."
+                        </div>
+                    })
+                })}
+            </Suspense>
+            <header class="topbar">
+                <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">"⛩"</span>" Gatehouse"</a>
+                <nav class="mainnav" aria-label="Main">
+                    {NAV.iter().map(|(href, label, ready)| {
+                        if *ready {
+                            view! { <A href=*href exact=true>{*label}</A> }.into_any()
+                        } else {
+                            view! {
+                                <a class="soon" aria-disabled="true" title="Coming soon">
+                                    {*label}<span class="soon-tag">"soon"</span>
+                                </a>
+                            }.into_any()
+                        }
+                    }).collect_view()}
+                </nav>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let info = session.await.unwrap_or_default();
+                        view! { <UserBox info /> }
+                    })}
+                </Suspense>
+            </header>
+            <main id="content" class="content">{children()}</main>
+            <footer class="footer">
+                "Gatehouse — runbooks, templates and approvals with guardrails. Press "
+                <kbd>"/"</kbd>" to search."
+            </footer>
+        </div>
+    }
+}
+
+#[component]
+fn UserBox(info: SessionInfo) -> impl IntoView {
+    match info.user {
+        Some(user) => view! {
+            <div class="user">
+                <span class="user-name" title=user.groups.join(", ")>{user.name}</span>
+                <span class="badge role">{user.role_label}</span>
+                <form class="signout" method="post" action="/auth/signout">
+                    <button class="btn link" type="submit">"Sign out"</button>
+                </form>
+            </div>
+        }
+        .into_any(),
+        None => {
+            view! { <div class="user"><a class="btn" href="/signin">"Sign in"</a></div> }.into_any()
+        }
+    }
+}

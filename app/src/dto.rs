@@ -1,0 +1,135 @@
+//! Data shared by browser and server: plain serde types, no behaviour.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person as the UI shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub subject: String,
+    pub name: String,
+    /// A short label for the role ("Developer", "Approver", …).
+    pub role_label: String,
+    pub groups: Vec<String>,
+    /// How the session was established ("dev", later "oidc").
+    pub auth_method: String,
+}
+
+/// What the layout needs to know about the current visitor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SessionInfo {
+    pub user: Option<UserInfo>,
+    /// The loopback-only development sign-in is active (shown as a banner).
+    pub dev_login: bool,
+}
+
+/// A demo identity offered by the development sign-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Persona {
+    pub id: String,
+    pub name: String,
+    pub role_label: String,
+    pub groups: Vec<String>,
+}
+
+/// A runbook search as the UI asks for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SearchQuery {
+    /// Query text: words, "phrases", `service:`, `tag:`, `alert:` filters, `-excluded` words.
+    pub q: String,
+    pub service: Option<String>,
+    pub tag: Option<String>,
+    /// Maximum number of runbooks (UI) or sections (API) returned.
+    pub limit: Option<usize>,
+}
+
+/// Search results grouped by runbook so one runbook does not flood the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct SearchResults {
+    pub groups: Vec<ResultGroup>,
+    /// Matching sections the caller may see.
+    pub total_sections: usize,
+    /// Messages about how the query was understood (shortened, quote ignored, …).
+    pub notices: Vec<String>,
+}
+
+/// One runbook in the results, with its best sections.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResultGroup {
+    pub runbook: String,
+    pub title: String,
+    pub service: String,
+    pub owners: Vec<String>,
+    pub tags: Vec<String>,
+    pub restricted: bool,
+    pub stale: bool,
+    pub sections: Vec<SectionHit>,
+    /// Further matching sections of this runbook not shown.
+    pub more_sections: usize,
+}
+
+/// One matching section.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SectionHit {
+    pub anchor: String,
+    pub heading_path: Vec<String>,
+    pub snippet: Vec<SnippetPart>,
+    pub url: String,
+}
+
+/// A piece of a snippet; `hit` marks matched text to highlight.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnippetPart {
+    pub text: String,
+    pub hit: bool,
+}
+
+/// Values for the search filters, from the runbooks the caller may see.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Facets {
+    pub services: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+/// A runbook ready to display; `html` is already sanitized.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunbookView {
+    pub stem: String,
+    pub title: String,
+    pub service: String,
+    pub owners: Vec<String>,
+    pub tags: Vec<String>,
+    pub alerts: Vec<String>,
+    pub restricted: bool,
+    pub groups: Vec<String>,
+    pub last_reviewed: String,
+    pub days_since_review: i64,
+    pub stale: bool,
+    pub toc: Vec<TocEntry>,
+    pub html: String,
+}
+
+/// A table-of-contents line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub anchor: String,
+    pub text: String,
+}
+
+/// The state of the runbook index, for the status page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct IndexStatus {
+    /// Runbooks the caller may see.
+    pub runbooks: usize,
+    pub sections: usize,
+    pub last_reindex: Option<String>,
+    pub problems: Vec<FileProblem>,
+}
+
+/// A runbook file that could not be indexed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileProblem {
+    pub file: String,
+    pub line: Option<usize>,
+    pub reason: String,
+}

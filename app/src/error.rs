@@ -1,0 +1,42 @@
+//! The one error type server functions return, and how it crosses the wire.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What can go wrong in a portal call, as the browser may learn it. Internal causes are
+/// logged on the server and never sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PortalError {
+    /// No session: sign in first.
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    /// The thing does not exist, or the caller may not know that it does.
+    #[error("Not found.")]
+    NotFound,
+    /// The input was wrong; the text says what and how to fix it.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Something failed on the server; details are in its log under this request.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The call did not reach the server or its answer could not be read.
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for PortalError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
+                PortalError::BadRequest(format!("Invalid request: {msg}"))
+            }
+            ServerFnErrorErr::ServerError(_) | ServerFnErrorErr::MiddlewareError(_) => {
+                PortalError::Internal
+            }
+            other => PortalError::Transport(other.to_string()),
+        }
+    }
+}

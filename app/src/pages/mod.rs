@@ -1,0 +1,7 @@
+//! One module per page.
+
+pub mod not_found;
+pub mod runbook;
+pub mod search;
+pub mod signin;
+pub mod status;

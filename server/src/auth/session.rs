@@ -1,0 +1,108 @@
+//! Server-side sessions in the database. The browser holds a random token; the database
+//! holds its SHA-256, the identity, and idle and absolute expiry times.
+
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+use crate::entities::session;
+use crate::runbooks::names::GroupName;
+
+use super::Identity;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "gatehouse_session";
+
+/// Touch `last_seen_at` at most this often, to keep reads cheap.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+#[derive(Clone)]
+pub struct SessionStore {
+    db: DatabaseConnection,
+    ttl: Duration,
+    idle: Duration,
+}
+
+fn token_hash(token: &str) -> String {
+    crate::runbooks::catalog::content_hash(token.as_bytes())
+}
+
+impl SessionStore {
+    pub fn new(db: DatabaseConnection, ttl: Duration, idle: Duration) -> Self {
+        Self { db, ttl, idle }
+    }
+
+    /// Starts a session for `who`; returns the token for the cookie (never stored).
+    pub async fn create(&self, who: &Identity) -> Result<String, sea_orm::DbErr> {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        let now = Utc::now();
+        let groups: Vec<&str> = who.groups.iter().map(|g| g.as_ref()).collect();
+        session::ActiveModel {
+            id: Set(token_hash(&token)),
+            subject: Set(who.subject.clone()),
+            display_name: Set(who.name.clone()),
+            role_label: Set(who.role_label.clone()),
+            groups: Set(serde_json::to_string(&groups).unwrap_or_else(|_| "[]".into())),
+            auth_method: Set(who.auth_method.clone()),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            expires_at: Set(now + self.ttl),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(token)
+    }
+
+    /// The identity behind a token, if the session exists and has not expired.
+    pub async fn lookup(&self, token: &str) -> Result<Option<Identity>, sea_orm::DbErr> {
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let Some(row) = session::Entity::find_by_id(token_hash(token))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        if row.expires_at <= now || row.last_seen_at + self.idle <= now {
+            session::Entity::delete_by_id(row.id).exec(&self.db).await?;
+            return Ok(None);
+        }
+        if (now - row.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
+            let mut active: session::ActiveModel = row.clone().into();
+            active.last_seen_at = Set(now);
+            active.update(&self.db).await?;
+        }
+        let groups: Vec<String> = serde_json::from_str(&row.groups).unwrap_or_default();
+        Ok(Some(Identity {
+            subject: row.subject,
+            name: row.display_name,
+            role_label: row.role_label,
+            groups: groups
+                .iter()
+                .filter_map(|g| GroupName::parse(g).ok())
+                .collect(),
+            auth_method: row.auth_method,
+        }))
+    }
+
+    /// Ends the session behind a token.
+    pub async fn end(&self, token: &str) -> Result<(), sea_orm::DbErr> {
+        session::Entity::delete_by_id(token_hash(token))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes expired sessions; returns how many.
+    pub async fn purge_expired(&self) -> Result<u64, sea_orm::DbErr> {
+        let res = session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lte(Utc::now()))
+            .exec(&self.db)
+            .await?;
+        Ok(res.rows_affected)
+    }
+}

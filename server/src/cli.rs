@@ -1,0 +1,201 @@
+//! The `gatehouse` command line. Every subcommand reads the same configuration as `serve`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::routes::api::SearchJson;
+use crate::runbooks::RunbookLibrary;
+use crate::runbooks::names::GroupName;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gatehouse",
+    version,
+    about = "Gatehouse: an internal developer portal with guardrails"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the portal (the default).
+    Serve,
+    /// Search the runbooks as the portal does, as a member of the given groups.
+    Search {
+        /// Runbooks directory (default: GATEHOUSE_RUNBOOKS_DIR, else ./runbooks).
+        #[arg(long)]
+        runbooks: Option<PathBuf>,
+        /// Comma-separated groups to search as (restricted runbooks need one of theirs).
+        #[arg(long, value_delimiter = ',')]
+        groups: Vec<String>,
+        /// Most hits to print (1–100).
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON: {"hits":[…],"total":N}.
+        #[arg(long)]
+        json: bool,
+        /// The query: words, "phrases", service:, tag:, alert: filters.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+    },
+    /// Check every runbook file and list the problems; exits 1 if there are any.
+    CheckRunbooks {
+        #[arg(long)]
+        runbooks: Option<PathBuf>,
+    },
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(err) => {
+            eprintln!("gatehouse: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(config.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Search {
+            runbooks,
+            groups,
+            limit,
+            json,
+            query,
+        } => search(
+            runbooks.unwrap_or(config.runbooks_dir),
+            &groups,
+            limit,
+            json,
+            &query.join(" "),
+        ),
+        Command::CheckRunbooks { runbooks } => check(runbooks.unwrap_or(config.runbooks_dir)),
+    }
+}
+
+fn serve(config: Config) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("gatehouse: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let app = crate::startup::Application::build(config).await?;
+        app.run_until_stopped().await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = format!("{err:#}"), "gatehouse failed");
+            eprintln!("gatehouse: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_library(dir: &std::path::Path) -> Result<RunbookLibrary, String> {
+    if !dir.is_dir() {
+        return Err(format!(
+            "runbooks directory `{}` does not exist (set --runbooks or GATEHOUSE_RUNBOOKS_DIR)",
+            dir.display()
+        ));
+    }
+    RunbookLibrary::open(dir, None).map_err(|e| e.to_string())
+}
+
+fn search(dir: PathBuf, groups: &[String], limit: usize, json: bool, query: &str) -> ExitCode {
+    let library = match open_library(&dir) {
+        Ok(l) => l,
+        Err(err) => {
+            eprintln!("gatehouse search: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut readers = Vec::new();
+    for g in groups.iter().filter(|g| !g.trim().is_empty()) {
+        match GroupName::parse(g) {
+            Ok(g) => readers.push(g),
+            Err(err) => {
+                eprintln!("gatehouse search: --groups: {err}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let limit = limit.clamp(1, crate::portal::MAX_LIMIT);
+    let found = match library.search_flat(query, &readers, limit) {
+        Ok(f) => f,
+        Err(err) => {
+            eprintln!("gatehouse search: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for notice in &found.notices {
+        eprintln!("note: {notice}");
+    }
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        serde_json::to_writer(&mut out, &SearchJson::from(&found))
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else {
+        (|| {
+            writeln!(out, "{} matching section(s)", found.total)?;
+            for hit in &found.hits {
+                writeln!(
+                    out,
+                    "\n{}  ›  {}  ({:.2})\n  {}\n  {}",
+                    hit.runbook.meta.title,
+                    hit.path.join(" › "),
+                    hit.score,
+                    hit.url(),
+                    hit.snippet.text
+                )?;
+            }
+            Ok::<(), std::io::Error>(())
+        })()
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::FAILURE,
+    }
+}
+
+fn check(dir: PathBuf) -> ExitCode {
+    match open_library(&dir) {
+        Err(err) => {
+            eprintln!("gatehouse check-runbooks: {err}");
+            ExitCode::from(2)
+        }
+        Ok(library) => {
+            let catalog = library.catalog();
+            let problems = &catalog.problems;
+            for p in problems {
+                let line = p.line.map(|l| format!(":{l}")).unwrap_or_default();
+                eprintln!("{}{line}: {}", p.file, p.reason);
+            }
+            eprintln!(
+                "{} runbook(s) OK, {} file(s) with problems",
+                catalog.runbooks.len(),
+                problems.len()
+            );
+            if problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! Configuration: one typed struct, from defaults, then an optional TOML file
+//! (`GATEHOUSE_CONFIG`), then the environment. A bad value stops start-up with a message
+//! that names the setting and says what is expected.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::SecretString;
+use serde::Deserialize;
+use url::Url;
+
+/// Settings as read, before validation. Keys match the environment names without the
+/// `GATEHOUSE_` prefix (and `database_url` for `DATABASE_URL`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default, deserialize_with = "scalar")]
+    bind: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    database_url: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    runbooks_dir: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    index_dir: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    public_url: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    site_root: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    log_format: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    session_ttl_hours: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    session_idle_minutes: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    oidc_issuer: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    oidc_client_id: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    oidc_client_secret: Option<String>,
+}
+
+/// Environment values arrive typed ("12" as a number, "true" as a bool); every setting is
+/// read as text and validated below with a message naming it.
+fn scalar<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        Text(String),
+        Int(i64),
+        Float(f64),
+        Bool(bool),
+    }
+    Ok(Option::<Scalar>::deserialize(d)?.map(|s| match s {
+        Scalar::Text(t) => t,
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Float(f) => f.to_string(),
+        Scalar::Bool(b) => b.to_string(),
+    }))
+}
+
+/// Environment names of the keys above, as users see them in messages.
+const KEYS: &[(&str, &str)] = &[
+    ("bind", "GATEHOUSE_BIND"),
+    ("database_url", "DATABASE_URL"),
+    ("runbooks_dir", "GATEHOUSE_RUNBOOKS_DIR"),
+    ("index_dir", "GATEHOUSE_INDEX_DIR"),
+    ("public_url", "GATEHOUSE_PUBLIC_URL"),
+    ("site_root", "GATEHOUSE_SITE_ROOT"),
+    ("log_format", "GATEHOUSE_LOG_FORMAT"),
+    ("session_ttl_hours", "GATEHOUSE_SESSION_TTL_HOURS"),
+    ("session_idle_minutes", "GATEHOUSE_SESSION_IDLE_MINUTES"),
+    ("oidc_issuer", "GATEHOUSE_OIDC_ISSUER"),
+    ("oidc_client_id", "GATEHOUSE_OIDC_CLIENT_ID"),
+    ("oidc_client_secret", "GATEHOUSE_OIDC_CLIENT_SECRET"),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid setting {setting}: {reason}")]
+    Invalid {
+        setting: &'static str,
+        reason: String,
+    },
+    #[error("cannot read the configuration: {0}")]
+    Source(String),
+}
+
+fn invalid(setting: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        setting,
+        reason: reason.into(),
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Single sign-on settings (used once single sign-on lands).
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    pub issuer: Url,
+    pub client_id: String,
+    pub client_secret: SecretString,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    pub runbooks_dir: PathBuf,
+    pub index_dir: PathBuf,
+    pub public_url: Url,
+    /// Where the WASM bundle (`pkg/`) is served from.
+    pub site_root: PathBuf,
+    pub log_format: LogFormat,
+    pub session_ttl: chrono::Duration,
+    pub session_idle: chrono::Duration,
+    pub oidc: Option<OidcConfig>,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gatehouse.db?mode=rwc";
+
+impl Config {
+    /// Reads defaults, the file named by `GATEHOUSE_CONFIG` (if any) and the environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        let mut figment = Figment::new();
+        if let Ok(path) = std::env::var("GATEHOUSE_CONFIG") {
+            if !std::path::Path::new(&path).is_file() {
+                return Err(invalid(
+                    "GATEHOUSE_CONFIG",
+                    format!("`{path}` is not a readable file"),
+                ));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let env_keys: Vec<&str> = KEYS
+            .iter()
+            .filter(|(k, _)| *k != "database_url")
+            .map(|(k, _)| *k)
+            .collect();
+        figment = figment
+            .merge(Env::prefixed("GATEHOUSE_").only(&env_keys))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            );
+        let raw: RawConfig = figment
+            .extract()
+            .map_err(|e| ConfigError::Source(e.to_string()))?;
+        Self::from_raw(raw)
+    }
+
+    /// Defaults only, with overrides applied by the caller (tests).
+    pub fn defaults() -> Self {
+        Self::from_raw(RawConfig::default()).expect("the defaults are valid")
+    }
+
+    fn from_raw(raw: RawConfig) -> Result<Self, ConfigError> {
+        let bind: SocketAddr = match raw.bind.as_deref() {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(s) => s.trim().parse().map_err(|_| {
+                invalid(
+                    "GATEHOUSE_BIND",
+                    format!("`{s}` is not an address:port, like 127.0.0.1:3000"),
+                )
+            })?,
+        };
+        let database_url = raw
+            .database_url
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "DATABASE_URL",
+                "use sqlite://path/to/file.db?mode=rwc or postgres://user@host:5432/db",
+            ));
+        }
+        let public_url = match raw.public_url.as_deref() {
+            None => Url::parse(&format!("http://{bind}/"))
+                .map_err(|e| invalid("GATEHOUSE_BIND", e.to_string()))?,
+            Some(s) => {
+                let url = Url::parse(s.trim()).map_err(|e| {
+                    invalid("GATEHOUSE_PUBLIC_URL", format!("`{s}` is not a URL: {e}"))
+                })?;
+                if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                    return Err(invalid(
+                        "GATEHOUSE_PUBLIC_URL",
+                        "use an http(s) URL with a host, like https://gatehouse.example.com",
+                    ));
+                }
+                url
+            }
+        };
+        let log_format = match raw.log_format.as_deref().map(str::trim) {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(invalid(
+                    "GATEHOUSE_LOG_FORMAT",
+                    format!("`{other}` is not `text` or `json`"),
+                ));
+            }
+        };
+        let hours = parse_number(
+            raw.session_ttl_hours.as_deref(),
+            "GATEHOUSE_SESSION_TTL_HOURS",
+            12,
+            1..=24 * 30,
+        )?;
+        let idle = parse_number(
+            raw.session_idle_minutes.as_deref(),
+            "GATEHOUSE_SESSION_IDLE_MINUTES",
+            120,
+            1..=24 * 60,
+        )?;
+        let oidc = match (raw.oidc_issuer, raw.oidc_client_id, raw.oidc_client_secret) {
+            (None, None, None) => None,
+            (Some(issuer), Some(client_id), Some(secret)) => Some(OidcConfig {
+                issuer: Url::parse(issuer.trim()).map_err(|e| {
+                    invalid(
+                        "GATEHOUSE_OIDC_ISSUER",
+                        format!("`{issuer}` is not a URL: {e}"),
+                    )
+                })?,
+                client_id,
+                client_secret: SecretString::from(secret),
+            }),
+            _ => {
+                return Err(invalid(
+                    "GATEHOUSE_OIDC_ISSUER",
+                    "single sign-on needs all of GATEHOUSE_OIDC_ISSUER, GATEHOUSE_OIDC_CLIENT_ID and GATEHOUSE_OIDC_CLIENT_SECRET",
+                ));
+            }
+        };
+        let dir = |value: Option<String>, default: &str| {
+            PathBuf::from(value.unwrap_or_else(|| default.to_string()))
+        };
+        Ok(Self {
+            bind,
+            database_url,
+            runbooks_dir: dir(raw.runbooks_dir, "runbooks"),
+            index_dir: dir(raw.index_dir, "data/index"),
+            public_url,
+            site_root: dir(raw.site_root, "target/site"),
+            log_format,
+            session_ttl: chrono::Duration::hours(hours),
+            session_idle: chrono::Duration::minutes(idle),
+            oidc,
+        })
+    }
+
+    /// The development sign-in is offered only without an identity provider, on loopback.
+    pub fn dev_login_enabled(&self) -> bool {
+        self.oidc.is_none() && self.bind.ip().is_loopback()
+    }
+
+    /// Checks what `serve` needs beyond well-formed values.
+    pub fn check_serve(&self) -> Result<(), ConfigError> {
+        if self.oidc.is_none() && !self.bind.ip().is_loopback() {
+            return Err(invalid(
+                "GATEHOUSE_BIND",
+                format!(
+                    "{} is not a loopback address and no identity provider is configured; the development sign-in \
+                     would let anyone in. Bind to 127.0.0.1, or set GATEHOUSE_OIDC_ISSUER, GATEHOUSE_OIDC_CLIENT_ID and \
+                     GATEHOUSE_OIDC_CLIENT_SECRET",
+                    self.bind
+                ),
+            ));
+        }
+        if self.oidc.is_some() {
+            return Err(invalid(
+                "GATEHOUSE_OIDC_ISSUER",
+                "single sign-on is not available in this version yet; unset the GATEHOUSE_OIDC_* settings and use the development sign-in on loopback",
+            ));
+        }
+        if !self.runbooks_dir.is_dir() {
+            return Err(invalid(
+                "GATEHOUSE_RUNBOOKS_DIR",
+                format!("`{}` is not a directory", self.runbooks_dir.display()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Cookies get `Secure` when the portal is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+fn parse_number(
+    value: Option<&str>,
+    setting: &'static str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(s) => match s.trim().parse::<i64>() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => Err(invalid(
+                setting,
+                format!(
+                    "`{s}` is not a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawConfig {
+        RawConfig::default()
+    }
+
+    #[test]
+    fn defaults_bind_to_loopback_with_sqlite() {
+        let c = Config::from_raw(raw()).expect("defaults");
+        assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert!(c.dev_login_enabled());
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:3000/");
+    }
+
+    #[test]
+    fn a_bad_bind_names_the_setting() {
+        let err = Config::from_raw(RawConfig {
+            bind: Some("localhost".into()),
+            ..raw()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("GATEHOUSE_BIND"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_database_url_names_the_setting() {
+        let err = Config::from_raw(RawConfig {
+            database_url: Some("mysql://x".into()),
+            ..raw()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("DATABASE_URL"), "{err}");
+    }
+
+    #[test]
+    fn serving_on_a_public_address_without_sso_is_refused() {
+        let c = Config::from_raw(RawConfig {
+            bind: Some("0.0.0.0:3000".into()),
+            ..raw()
+        })
+        .expect("parses");
+        assert!(!c.dev_login_enabled());
+        let err = c.check_serve().unwrap_err().to_string();
+        assert!(err.contains("not a loopback address"), "{err}");
+    }
+
+    #[test]
+    fn partial_sso_settings_are_rejected() {
+        let err = Config::from_raw(RawConfig {
+            oidc_issuer: Some("https://idp".into()),
+            ..raw()
+        })
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("GATEHOUSE_OIDC_CLIENT_ID"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_secret_never_prints() {
+        let c = Config::from_raw(RawConfig {
+            oidc_issuer: Some("https://idp.example.com".into()),
+            oidc_client_id: Some("gatehouse".into()),
+            oidc_client_secret: Some("s3cr3t-value".into()),
+            ..raw()
+        })
+        .expect("parses");
+        assert!(!format!("{c:?}").contains("s3cr3t-value"));
+    }
+}

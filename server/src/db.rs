@@ -1,0 +1,76 @@
+//! Database connection and migrations, for SQLite and PostgreSQL alike.
+
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+/// Connects (creating the SQLite file and its folder when needed) and applies migrations.
+pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr> {
+    if let Some(path) = sqlite_path(url) {
+        if let Some(parent) = std::path::Path::new(&path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                DbErr::Custom(format!(
+                    "cannot create the database folder {}: {e}",
+                    parent.display()
+                ))
+            })?;
+        }
+    }
+    let mut options = ConnectOptions::new(url.to_string());
+    options
+        .max_connections(if url.starts_with("sqlite:") { 4 } else { 16 })
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let db = Database::connect(options).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// The file path of a `sqlite:` URL, if it names a file.
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+/// The URL with any password replaced, for logs.
+pub fn redacted_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths_are_found() {
+        assert_eq!(
+            sqlite_path("sqlite://data/gatehouse.db?mode=rwc").as_deref(),
+            Some("data/gatehouse.db")
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://x"), None);
+    }
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        assert_eq!(
+            redacted_url("postgres://u:hunter2@db:5432/g"),
+            "postgres://u:***@db:5432/g"
+        );
+    }
+}

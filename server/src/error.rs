@@ -1,0 +1,80 @@
+//! The HTTP error type: every handler's failure becomes one of these, and this is the one
+//! place that turns errors into responses. 5xx bodies say nothing internal; the cause is
+//! logged.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 401: no valid session or token.
+    #[error("sign in first: this needs an authenticated session")]
+    Unauthenticated,
+    /// 404: missing, or hidden from this caller (never 403 for hidden things).
+    #[error("not found")]
+    NotFound,
+    /// 400: the input was wrong; the message says how to fix it.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 503: a dependency is not ready.
+    #[error("{0}")]
+    Unavailable(String),
+    /// 500: a bug or an unexpected failure.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::NotFound => "not_found",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let message = match &self {
+            AppError::Internal(err) => {
+                tracing::error!(error = ?err, "request failed");
+                "internal error; the server log has the details".to_string()
+            }
+            other => other.to_string(),
+        };
+        (
+            self.status(),
+            Json(json!({ "error": { "code": self.code(), "message": message } })),
+        )
+            .into_response()
+    }
+}
+
+impl From<app::error::PortalError> for AppError {
+    fn from(err: app::error::PortalError) -> Self {
+        use app::error::PortalError as P;
+        match err {
+            P::Unauthenticated => AppError::Unauthenticated,
+            P::NotFound => AppError::NotFound,
+            P::BadRequest(m) => AppError::BadRequest(m),
+            P::Internal | P::Transport(_) => {
+                AppError::Internal(anyhow::anyhow!("portal call failed"))
+            }
+        }
+    }
+}

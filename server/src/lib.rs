@@ -1,0 +1,17 @@
+//! Gatehouse server: the axum binary and the whole domain.
+//!
+//! See the README's architecture section for how requests flow through these modules.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod metrics;
+pub mod portal;
+pub mod routes;
+pub mod runbooks;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

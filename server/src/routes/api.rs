@@ -1,0 +1,105 @@
+//! The JSON API for tools: `GET /api/v1/runbooks/search?q=&service=&tag=&limit=`.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use serde::Serialize;
+
+use app::dto::SearchQuery;
+use app::port::Caller;
+
+use crate::auth::authz::{Action, can};
+use crate::error::AppError;
+use crate::portal::{MAX_LIMIT, identity_of, query_text};
+use crate::runbooks::search::{FlatResults, Hit};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/runbooks/search", get(search))
+}
+
+/// One hit, exactly as DESIGN.md specifies (tools depend on these names).
+#[derive(Debug, Serialize)]
+pub struct HitJson {
+    pub runbook: String,
+    pub section: String,
+    pub title: String,
+    pub heading: String,
+    pub snippet: String,
+    pub score: f32,
+    pub url: String,
+}
+
+/// The response body: hits and the total number of matching sections.
+#[derive(Debug, Serialize)]
+pub struct SearchJson {
+    pub hits: Vec<HitJson>,
+    pub total: usize,
+}
+
+impl From<&Hit> for HitJson {
+    fn from(hit: &Hit) -> Self {
+        HitJson {
+            runbook: hit.runbook.stem.to_string(),
+            section: hit.anchor.clone(),
+            title: hit.runbook.meta.title.clone(),
+            heading: hit.heading.clone(),
+            snippet: hit.snippet.text.clone(),
+            score: hit.score,
+            url: hit.url(),
+        }
+    }
+}
+
+impl From<&FlatResults> for SearchJson {
+    fn from(r: &FlatResults) -> Self {
+        SearchJson {
+            hits: r.hits.iter().map(HitJson::from).collect(),
+            total: r.total,
+        }
+    }
+}
+
+pub const DEFAULT_LIMIT: usize = 20;
+
+/// Parses `limit`: a whole number from 1 to [`MAX_LIMIT`].
+pub fn parse_limit(value: Option<&str>) -> Result<usize, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(DEFAULT_LIMIT),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            _ => Err(AppError::BadRequest(format!(
+                "limit `{v}` must be a whole number from 1 to {MAX_LIMIT}"
+            ))),
+        },
+    }
+}
+
+#[tracing::instrument(skip_all)]
+async fn search(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<SearchJson>, AppError> {
+    let who = identity_of(&caller);
+    if !can(who.as_ref(), Action::ReadRunbooks) {
+        return Err(AppError::Unauthenticated);
+    }
+    let groups = who.map(|w| w.groups).unwrap_or_default();
+    let limit = parse_limit(params.get("limit").map(String::as_str))?;
+    let query = SearchQuery {
+        q: params.get("q").cloned().unwrap_or_default(),
+        service: params.get("service").cloned(),
+        tag: params.get("tag").cloned(),
+        limit: Some(limit),
+    };
+    let text = query_text(&query);
+    let library = state.library.clone();
+    let found = tokio::task::spawn_blocking(move || library.search_flat(&text, &groups, limit))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Json(SearchJson::from(&found)))
+}

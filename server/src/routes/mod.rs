@@ -1,0 +1,45 @@
+//! HTTP routes. Each area has its own `router()`; [`router`] merges them with the Leptos
+//! pages and the middleware stack.
+
+pub mod alerts;
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod caller;
+pub mod health;
+pub mod pages;
+
+use axum::Router;
+use axum::middleware;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let x_request_id = http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(health::router())
+        .merge(api::router())
+        .merge(alerts::router())
+        .merge(auth::router())
+        .merge(assets::router())
+        .merge(pages::router(&state))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
+        .layer(middleware::from_fn_with_state(state.clone(), caller::resolve))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // The path only: query strings may carry search text, kept out of logs.
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}

@@ -1,0 +1,301 @@
+//! A runbook's Markdown body, split into sections (one search document each) and rendered
+//! to sanitized HTML with the same heading anchors.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+use super::anchors::Slugger;
+
+/// One heading and the text up to the next heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Id of the heading in the rendered page; empty for text before the first heading.
+    pub anchor: String,
+    pub level: u8,
+    pub heading: String,
+    /// Headings above and including this one, without the document title.
+    pub path: Vec<String>,
+    /// Prose of the section (code blocks excluded).
+    pub text: String,
+    /// Contents of the section's code blocks.
+    pub code: String,
+}
+
+/// The result of parsing a runbook body once.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub sections: Vec<Section>,
+    /// Sanitized HTML: safe to insert into a page as is.
+    pub html: String,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+}
+
+/// Parses and renders `markdown`. `title` names text before the first heading.
+pub fn parse(markdown: &str, title: &str) -> Document {
+    let mut slugger = Slugger::default();
+    let mut sections: Vec<Section> = Vec::new();
+    let mut stack: Vec<(u8, String)> = Vec::new();
+    let mut out: Vec<Event<'_>> = Vec::new();
+
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let mut i = 0;
+    let mut in_code = false;
+    let mut current = Section {
+        anchor: String::new(),
+        level: 1,
+        heading: title.to_string(),
+        path: vec![title.to_string()],
+        text: String::new(),
+        code: String::new(),
+    };
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let level = *level as u8;
+                let mut j = i + 1;
+                let mut heading = String::new();
+                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j] {
+                        heading.push_str(t);
+                    }
+                    j += 1;
+                }
+                let heading = heading.trim().to_string();
+                let anchor = slugger.slug(&heading);
+                let finished = std::mem::replace(
+                    &mut current,
+                    Section {
+                        anchor: anchor.clone(),
+                        level,
+                        heading: heading.clone(),
+                        path: Vec::new(),
+                        text: String::new(),
+                        code: String::new(),
+                    },
+                );
+                if !finished.anchor.is_empty()
+                    || !finished.text.trim().is_empty()
+                    || !finished.code.is_empty()
+                {
+                    sections.push(finished);
+                }
+                while stack.last().is_some_and(|(l, _)| *l >= level) {
+                    stack.pop();
+                }
+                stack.push((level, heading.clone()));
+                current.path = stack
+                    .iter()
+                    .filter(|(l, _)| *l > 1)
+                    .map(|(_, h)| h.clone())
+                    .collect();
+                if current.path.is_empty() {
+                    current.path.push(heading.clone());
+                }
+                out.push(Event::Html(CowStr::from(format!(
+                    "<h{level} id=\"{anchor}\">"
+                ))));
+                out.extend(events[i + 1..j].iter().cloned());
+                out.push(Event::Html(CowStr::from(format!(
+                    "<a class=\"anchor\" href=\"#{anchor}\" aria-label=\"Link to this section\"></a></h{level}>\n"
+                ))));
+                i = j + 1;
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code = true;
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => language_class(info),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"codeblock\"><button type=\"button\" class=\"copy\" hidden>Copy</button><pre><code{lang}>"
+                ))));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                current.code.push('\n');
+                out.push(Event::Html(CowStr::from("</code></pre></div>\n")));
+            }
+            Event::Text(t) if in_code => {
+                current.code.push_str(t);
+                out.push(events[i].clone());
+            }
+            Event::Text(t) | Event::Code(t) => {
+                current.text.push_str(t);
+                out.push(events[i].clone());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                current.text.push(' ');
+                out.push(events[i].clone());
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => {
+                current.text.push('\n');
+                out.push(events[i].clone());
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    if !current.anchor.is_empty() || !current.text.trim().is_empty() || !current.code.is_empty() {
+        sections.push(current);
+    }
+    for s in &mut sections {
+        s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+
+    let mut raw = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut raw, out.into_iter());
+    Document {
+        sections,
+        html: sanitize(&raw),
+    }
+}
+
+/// The `class` attribute for a fenced block's language, if it is one we know.
+fn language_class(info: &str) -> String {
+    let lang = info
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if KNOWN_LANGUAGES.contains(&lang.as_str()) {
+        format!(" class=\"language-{lang}\"")
+    } else {
+        String::new()
+    }
+}
+
+const KNOWN_LANGUAGES: &[&str] = &[
+    "bash",
+    "sh",
+    "shell",
+    "console",
+    "sql",
+    "promql",
+    "yaml",
+    "yml",
+    "json",
+    "toml",
+    "text",
+    "hcl",
+    "python",
+    "go",
+    "rust",
+    "javascript",
+    "ini",
+    "logql",
+    "diff",
+    "dockerfile",
+];
+
+/// The HTML sanitizer: what Markdown produces, plus our anchors and copy buttons; no
+/// scripts, no event handlers, no `javascript:` or `data:` links, no styles.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["div", "button", "input"])
+        .add_tag_attributes("h1", ["id"])
+        .add_tag_attributes("h2", ["id"])
+        .add_tag_attributes("h3", ["id"])
+        .add_tag_attributes("h4", ["id"])
+        .add_tag_attributes("h5", ["id"])
+        .add_tag_attributes("h6", ["id"])
+        .add_tag_attributes("a", ["aria-label"])
+        .add_tag_attributes("button", ["type", "hidden"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_allowed_classes("div", ["codeblock"])
+        .add_allowed_classes("button", ["copy"])
+        .add_allowed_classes("a", ["anchor"])
+        .add_allowed_classes(
+            "code",
+            KNOWN_LANGUAGES
+                .iter()
+                .map(|l| format!("language-{l}").leak() as &'static str),
+        )
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer"));
+    b
+});
+
+fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MD: &str = "# Checkout API\n\nIntro text.\n\n## Symptoms\n\nLatency *high*.\n\n## Diagnosis\n\n### Check pool\n\nRun this:\n\n```bash\nkubectl get pods\n```\n\n## Alerts\n\n### CheckoutApiHighLatency\n\nFires when p95 > 800ms.\n";
+
+    #[test]
+    fn every_heading_starts_a_section_with_its_path() {
+        let doc = parse(MD, "Checkout API");
+        let anchors: Vec<_> = doc.sections.iter().map(|s| s.anchor.as_str()).collect();
+        assert_eq!(
+            anchors,
+            [
+                "checkout-api",
+                "symptoms",
+                "diagnosis",
+                "check-pool",
+                "alerts",
+                "checkoutapihighlatency"
+            ]
+        );
+        let pool = &doc.sections[3];
+        assert_eq!(pool.path, ["Diagnosis", "Check pool"]);
+        assert_eq!(pool.text, "Run this:");
+        assert_eq!(pool.code.trim(), "kubectl get pods");
+        assert_eq!(doc.sections[0].text, "Intro text.");
+    }
+
+    #[test]
+    fn headings_get_ids_and_code_blocks_get_copy_buttons() {
+        let doc = parse(MD, "Checkout API");
+        assert!(doc.html.contains("<h3 id=\"check-pool\">"), "{}", doc.html);
+        assert!(doc.html.contains("class=\"anchor\" href=\"#check-pool\""));
+        assert!(
+            doc.html
+                .contains("<button type=\"button\" class=\"copy\" hidden")
+        );
+        assert!(
+            doc.html
+                .contains("<code class=\"language-bash\">kubectl get pods")
+        );
+    }
+
+    #[test]
+    fn hostile_html_is_made_inert() {
+        let md = "# T\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n[click](javascript:alert(3))\n\n<a href=\"javascript:alert(4)\">x</a>\n\n<iframe src=\"https://evil\"></iframe>\n\n<div style=\"background:url(x)\" onclick=\"alert(5)\">d</div>\n";
+        let html = parse(md, "T").html;
+        for bad in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "onclick",
+            "style=",
+        ] {
+            assert!(
+                !html.to_lowercase().contains(bad),
+                "{bad} survived in {html}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_before_the_first_heading_is_a_section_named_by_the_title() {
+        let doc = parse("Just text\n\n## Next\n\nmore", "Title");
+        assert_eq!(doc.sections[0].anchor, "");
+        assert_eq!(doc.sections[0].heading, "Title");
+        assert_eq!(doc.sections[1].anchor, "next");
+    }
+}

@@ -1,0 +1,412 @@
+//! The tantivy index of runbook sections: schema, analyzers, and incremental updates.
+//!
+//! One [`RunbookIndex`] per process holds the only `IndexWriter` and `IndexReader`; searches
+//! take a fresh `Searcher` each. A manifest beside the index records the hash of every
+//! indexed file, so a restart re-indexes only what changed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use super::catalog::{Catalog, Runbook};
+use super::front_matter::Visibility;
+
+/// Bump when the schema or analyzers change: the index is then rebuilt at start.
+const SCHEMA_VERSION: u32 = 1;
+const MANIFEST: &str = "gatehouse-manifest.json";
+/// Name of the analyzer for prose fields.
+pub const TEXT_ANALYZER: &str = "gh_text";
+/// Separator of heading-path parts in the stored `path` field.
+pub const PATH_SEP: char = '\u{1f}';
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("cannot use the index directory {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the index writer lock is poisoned")]
+    Poisoned,
+}
+
+/// Handles of every field, resolved once.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub runbook: Field,
+    /// [`runbook_key`] of the runbook, as a fast field for cheap grouping.
+    pub runbook_key: Field,
+    pub anchor: Field,
+    pub title: Field,
+    pub heading: Field,
+    pub path: Field,
+    pub body: Field,
+    pub code: Field,
+    pub service: Field,
+    pub service_text: Field,
+    pub tags: Field,
+    pub tags_text: Field,
+    pub alerts: Field,
+    pub alerts_text: Field,
+    pub owners_text: Field,
+    pub visibility: Field,
+    pub groups: Field,
+    pub title_exact: Field,
+    pub heading_exact: Field,
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(TEXT_ANALYZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text = TextOptions::default().set_indexing_options(indexing.clone());
+    let text_stored = text.clone().set_stored();
+    let fields = Fields {
+        runbook: b.add_text_field("runbook", STRING | STORED),
+        runbook_key: b.add_u64_field("runbook_key", FAST),
+        anchor: b.add_text_field("anchor", STORED),
+        title: b.add_text_field("title", text_stored.clone()),
+        heading: b.add_text_field("heading", text_stored.clone()),
+        path: b.add_text_field("path", STORED),
+        body: b.add_text_field("body", text_stored.clone()),
+        code: b.add_text_field("code", text_stored),
+        service: b.add_text_field("service", STRING),
+        service_text: b.add_text_field("service_text", text.clone()),
+        tags: b.add_text_field("tags", STRING),
+        tags_text: b.add_text_field("tags_text", text.clone()),
+        alerts: b.add_text_field("alerts", STRING),
+        alerts_text: b.add_text_field("alerts_text", text.clone()),
+        owners_text: b.add_text_field("owners_text", text),
+        visibility: b.add_text_field("visibility", STRING),
+        groups: b.add_text_field("groups", STRING),
+        title_exact: b.add_text_field("title_exact", STRING),
+        heading_exact: b.add_text_field("heading_exact", STRING),
+    };
+    (b.build(), fields)
+}
+
+/// Words as people type them: split on anything not alphanumeric (`checkout-api` is
+/// `checkout` + `api`), lower-cased, accents folded. No stemming: it would defeat typo
+/// tolerance (`latncy` is one edit from `latency` but two from the stem `latenc`); plurals
+/// are handled at query time instead.
+pub fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// `CheckoutApiHighLatency` → `CheckoutApiHighLatency Checkout Api High Latency`, so an alert
+/// is found by its full name and by its words.
+pub fn split_camel(name: &str) -> String {
+    let mut words = String::with_capacity(name.len() * 2);
+    let chars: Vec<char> = name.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let boundary = i > 0
+            && c.is_uppercase()
+            && (chars[i - 1].is_lowercase()
+                || chars[i - 1].is_ascii_digit()
+                || chars.get(i + 1).is_some_and(|n| n.is_lowercase())
+                    && chars[i - 1].is_uppercase());
+        if boundary || (*c == '_' || *c == ':') {
+            words.push(' ');
+        }
+        if *c != '_' && *c != ':' {
+            words.push(*c);
+        }
+    }
+    format!("{name} {words}")
+}
+
+/// A stable 64-bit key for a runbook id.
+pub fn runbook_key(stem: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(stem.as_bytes());
+    u64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Manifest {
+    schema: u32,
+    files: BTreeMap<String, String>,
+}
+
+/// What one synchronisation changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SyncStats {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+}
+
+impl SyncStats {
+    pub fn changed(&self) -> bool {
+        self.added + self.updated + self.removed > 0
+    }
+}
+
+struct WriterState {
+    writer: IndexWriter,
+    manifest: Manifest,
+}
+
+/// The section index.
+pub struct RunbookIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    state: Mutex<WriterState>,
+    dir: Option<PathBuf>,
+}
+
+const WRITER_HEAP: usize = 64 * 1024 * 1024;
+
+impl RunbookIndex {
+    /// Opens the index in `dir`, creating or rebuilding it when missing, unreadable or of an
+    /// older schema.
+    pub fn open(dir: &Path) -> Result<Self, IndexError> {
+        let io = |source| IndexError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let (schema, fields) = build_schema();
+        let manifest: Option<Manifest> = std::fs::read(dir.join(MANIFEST))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .filter(|m: &Manifest| m.schema == SCHEMA_VERSION);
+        let existing = match &manifest {
+            Some(_) => Index::open_in_dir(dir)
+                .ok()
+                .filter(|i| i.schema() == schema),
+            None => None,
+        };
+        let (index, manifest) = match existing {
+            Some(index) => (index, manifest.unwrap_or_default()),
+            None => {
+                tracing::info!(dir = %dir.display(), "creating a fresh runbook index");
+                for entry in std::fs::read_dir(dir).map_err(io)? {
+                    let path = entry.map_err(io)?.path();
+                    if path.is_file() {
+                        std::fs::remove_file(&path).map_err(io)?;
+                    }
+                }
+                (
+                    Index::create_in_dir(dir, schema)?,
+                    Manifest {
+                        schema: SCHEMA_VERSION,
+                        ..Default::default()
+                    },
+                )
+            }
+        };
+        Self::from_index(index, fields, manifest, Some(dir.to_path_buf()))
+    }
+
+    /// An index in memory, for the command line, tests and benchmarks.
+    pub fn in_ram() -> Result<Self, IndexError> {
+        let (schema, fields) = build_schema();
+        let index = Index::create_in_ram(schema);
+        Self::from_index(
+            index,
+            fields,
+            Manifest {
+                schema: SCHEMA_VERSION,
+                ..Default::default()
+            },
+            None,
+        )
+    }
+
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        manifest: Manifest,
+        dir: Option<PathBuf>,
+    ) -> Result<Self, IndexError> {
+        index.tokenizers().register(TEXT_ANALYZER, text_analyzer());
+        let writer = index.writer(WRITER_HEAP)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            fields,
+            state: Mutex::new(WriterState { writer, manifest }),
+            dir,
+        })
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// Number of indexed sections.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Bytes the index occupies on disk (0 in memory).
+    pub fn size_bytes(&self) -> u64 {
+        let Some(dir) = &self.dir else { return 0 };
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    /// Brings the index in line with `catalog`: removes runbooks that are gone, re-indexes
+    /// those whose file hash changed, adds new ones. Blocking; call on a blocking thread.
+    pub fn sync(&self, catalog: &Catalog) -> Result<SyncStats, IndexError> {
+        let mut state = self.state.lock().map_err(|_| IndexError::Poisoned)?;
+        let mut stats = SyncStats::default();
+        let stale: Vec<String> = state
+            .manifest
+            .files
+            .keys()
+            .filter(|stem| catalog.get(stem).is_none())
+            .cloned()
+            .collect();
+        for stem in stale {
+            state
+                .writer
+                .delete_term(Term::from_field_text(self.fields.runbook, &stem));
+            state.manifest.files.remove(&stem);
+            stats.removed += 1;
+        }
+        for runbook in catalog.runbooks.values() {
+            let stem = runbook.stem.as_ref();
+            match state.manifest.files.get(stem) {
+                Some(hash) if *hash == runbook.hash => continue,
+                Some(_) => {
+                    state
+                        .writer
+                        .delete_term(Term::from_field_text(self.fields.runbook, stem));
+                    stats.updated += 1;
+                }
+                None => stats.added += 1,
+            }
+            for doc in self.documents(runbook) {
+                state.writer.add_document(doc)?;
+            }
+            state
+                .manifest
+                .files
+                .insert(stem.to_string(), runbook.hash.clone());
+        }
+        if stats.changed() {
+            state.writer.commit()?;
+            self.reader.reload()?;
+            if let Some(dir) = &self.dir {
+                let tmp = dir.join(format!("{MANIFEST}.tmp"));
+                let io = |source| IndexError::Io {
+                    path: dir.clone(),
+                    source,
+                };
+                let bytes = serde_json::to_vec(&state.manifest).unwrap_or_default();
+                std::fs::write(&tmp, bytes).map_err(io)?;
+                std::fs::rename(&tmp, dir.join(MANIFEST)).map_err(io)?;
+            }
+        }
+        Ok(stats)
+    }
+
+    fn documents(&self, rb: &Runbook) -> Vec<TantivyDocument> {
+        let f = &self.fields;
+        let meta = &rb.meta;
+        let alerts_text: Vec<String> = meta
+            .alerts
+            .iter()
+            .map(|a| split_camel(a.as_ref()))
+            .collect();
+        let alerts_text = alerts_text.join(" ");
+        let owners: Vec<&str> = meta.owners.iter().map(|o| o.as_ref()).collect();
+        let owners = owners.join(" ");
+        rb.sections
+            .iter()
+            .map(|section| {
+                let mut d = TantivyDocument::new();
+                d.add_text(f.runbook, rb.stem.as_ref());
+                d.add_u64(f.runbook_key, runbook_key(rb.stem.as_ref()));
+                d.add_text(f.anchor, &section.anchor);
+                d.add_text(f.title, &meta.title);
+                d.add_text(f.title_exact, meta.title.to_lowercase());
+                d.add_text(f.heading, &section.heading);
+                d.add_text(f.heading_exact, section.heading.to_lowercase());
+                d.add_text(f.path, section.path.join(&PATH_SEP.to_string()));
+                d.add_text(f.body, &section.text);
+                d.add_text(f.code, &section.code);
+                d.add_text(f.service, meta.service.as_ref());
+                d.add_text(f.service_text, meta.service.as_ref());
+                for tag in &meta.tags {
+                    d.add_text(f.tags, tag);
+                }
+                d.add_text(f.tags_text, meta.tags.join(" "));
+                for alert in &meta.alerts {
+                    d.add_text(f.alerts, alert.key());
+                }
+                d.add_text(f.alerts_text, &alerts_text);
+                d.add_text(f.owners_text, &owners);
+                match &meta.visibility {
+                    Visibility::Internal => d.add_text(f.visibility, "internal"),
+                    Visibility::Restricted(groups) => {
+                        d.add_text(f.visibility, "restricted");
+                        for g in groups {
+                            d.add_text(f.groups, g.as_ref());
+                        }
+                    }
+                }
+                d
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case_alert_names_split_into_words() {
+        assert_eq!(
+            split_camel("CheckoutApiHighLatency"),
+            "CheckoutApiHighLatency Checkout Api High Latency"
+        );
+        assert_eq!(
+            split_camel("CheckoutApi5xxRate"),
+            "CheckoutApi5xxRate Checkout Api5xx Rate"
+        );
+        assert_eq!(
+            split_camel("TLSCertExpiring"),
+            "TLSCertExpiring TLS Cert Expiring"
+        );
+    }
+}

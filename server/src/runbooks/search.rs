@@ -1,0 +1,609 @@
+//! Running a [`ParsedQuery`] against the index, as a given reader.
+//!
+//! Ranking: BM25 per field with boosts (title, headings and alert names above body text),
+//! an extra boost when the whole query is exactly a title, heading or alert name, plural
+//! variants, one-typo tolerance for words the index does not know, and prefix matching for
+//! the word still being typed. Access control is part of the query itself, so restricted
+//! runbooks never reach hits, counts or snippets of readers outside their groups.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use super::catalog::{Catalog, Runbook};
+use super::index::{Fields, IndexError, PATH_SEP, RunbookIndex, text_analyzer};
+use super::names::GroupName;
+use super::query::ParsedQuery;
+
+/// Longest snippet, in characters.
+const SNIPPET_CHARS: usize = 180;
+/// Sections looked at when grouping by runbook.
+const GROUPING_WINDOW: usize = 200;
+
+/// Matched text with the byte ranges to highlight.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SnippetText {
+    pub text: String,
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl SnippetText {
+    /// The text cut into (piece, highlighted) parts.
+    pub fn parts(&self) -> Vec<(&str, bool)> {
+        let mut parts = Vec::new();
+        let mut at = 0;
+        for r in &self.highlights {
+            if r.start < at || r.end > self.text.len() {
+                continue;
+            }
+            if r.start > at {
+                parts.push((&self.text[at..r.start], false));
+            }
+            parts.push((&self.text[r.clone()], true));
+            at = r.end;
+        }
+        if at < self.text.len() {
+            parts.push((&self.text[at..], false));
+        }
+        parts
+    }
+}
+
+/// One matching section.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub runbook: Arc<Runbook>,
+    pub anchor: String,
+    pub heading: String,
+    pub path: Vec<String>,
+    pub snippet: SnippetText,
+    pub score: f32,
+}
+
+impl Hit {
+    /// Where the section lives in the portal.
+    pub fn url(&self) -> String {
+        if self.anchor.is_empty() {
+            format!("/runbooks/{}", self.runbook.stem)
+        } else {
+            format!("/runbooks/{}#{}", self.runbook.stem, self.anchor)
+        }
+    }
+}
+
+/// A runbook with its best sections.
+#[derive(Debug, Clone)]
+pub struct HitGroup {
+    pub runbook: Arc<Runbook>,
+    pub hits: Vec<Hit>,
+    /// Further matching sections not in `hits`.
+    pub more: usize,
+}
+
+/// Sections in score order.
+#[derive(Debug, Clone, Default)]
+pub struct FlatResults {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+    pub notices: Vec<String>,
+}
+
+/// Runbooks in order of their best section.
+#[derive(Debug, Clone, Default)]
+pub struct GroupedResults {
+    pub groups: Vec<HitGroup>,
+    pub total: usize,
+    pub notices: Vec<String>,
+}
+
+/// Field boosts for free words.
+fn weighted_fields(f: &Fields) -> [(Field, f32); 8] {
+    [
+        (f.title, 3.0),
+        (f.alerts_text, 3.0),
+        (f.heading, 2.5),
+        (f.service_text, 2.0),
+        (f.tags_text, 1.5),
+        (f.body, 1.0),
+        (f.code, 0.7),
+        (f.owners_text, 0.5),
+    ]
+}
+
+/// Runs searches over one index and the catalog it was built from.
+pub struct RunbookSearch<'a> {
+    index: &'a RunbookIndex,
+    catalog: &'a Catalog,
+    searcher: Searcher,
+}
+
+impl<'a> RunbookSearch<'a> {
+    pub fn new(index: &'a RunbookIndex, catalog: &'a Catalog) -> Self {
+        Self {
+            index,
+            catalog,
+            searcher: index.searcher(),
+        }
+    }
+
+    fn fields(&self) -> &Fields {
+        self.index.fields()
+    }
+
+    /// The best `limit` sections, each with a snippet.
+    pub fn flat(
+        &self,
+        q: &ParsedQuery,
+        groups: &[GroupName],
+        limit: usize,
+    ) -> Result<FlatResults, IndexError> {
+        let Some((query, total, top, notices)) = self.run(q, groups, limit)? else {
+            return Ok(FlatResults {
+                notices: self.empty_notices(q),
+                ..Default::default()
+            });
+        };
+        let snippets = Snippets::new(&self.searcher, self.fields(), q)?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            if let Some(hit) = self.load_hit(addr, score, groups, &snippets)? {
+                hits.push(hit);
+            }
+        }
+        drop(query);
+        Ok(FlatResults {
+            hits,
+            total,
+            notices,
+        })
+    }
+
+    /// Up to `limit` runbooks with up to `per_group` sections each.
+    pub fn grouped(
+        &self,
+        q: &ParsedQuery,
+        groups: &[GroupName],
+        limit: usize,
+        per_group: usize,
+    ) -> Result<GroupedResults, IndexError> {
+        let Some((_query, total, top, notices)) = self.run(q, groups, GROUPING_WINDOW)? else {
+            return Ok(GroupedResults {
+                notices: self.empty_notices(q),
+                ..Default::default()
+            });
+        };
+        let snippets = Snippets::new(&self.searcher, self.fields(), q)?;
+        // Group addresses by runbook first, from a fast field; load documents only for
+        // what is shown.
+        let mut columns: HashMap<u32, tantivy::columnar::Column<u64>> = HashMap::new();
+        let mut order: Vec<u64> = Vec::new();
+        let mut by_runbook: HashMap<u64, Vec<(f32, DocAddress)>> = HashMap::new();
+        for (score, addr) in top {
+            let column = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    self.searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64("runbook_key")?,
+                ),
+            };
+            let key = column.first(addr.doc_id).unwrap_or_default();
+            let entry = by_runbook.entry(key).or_default();
+            if entry.is_empty() {
+                order.push(key);
+            }
+            entry.push((score, addr));
+        }
+        let mut out = Vec::new();
+        for key in order.into_iter().take(limit) {
+            let found = by_runbook.remove(&key).unwrap_or_default();
+            let mut hits = Vec::new();
+            for (score, addr) in found.iter().take(per_group) {
+                if let Some(hit) = self.load_hit(*addr, *score, groups, &snippets)? {
+                    hits.push(hit);
+                }
+            }
+            if let Some(first) = hits.first() {
+                let runbook = first.runbook.clone();
+                out.push(HitGroup {
+                    runbook,
+                    more: found.len().saturating_sub(hits.len()),
+                    hits,
+                });
+            }
+        }
+        Ok(GroupedResults {
+            groups: out,
+            total,
+            notices,
+        })
+    }
+
+    fn empty_notices(&self, q: &ParsedQuery) -> Vec<String> {
+        let mut notices = q.notices.clone();
+        if !q.is_empty() {
+            notices.push("The query has no searchable words; type a word, a \"phrase\" or a filter like service:checkout-api.".into());
+        }
+        notices
+    }
+
+    /// Builds and runs the query; `None` when it has nothing to search for.
+    #[allow(clippy::type_complexity)]
+    fn run(
+        &self,
+        q: &ParsedQuery,
+        groups: &[GroupName],
+        limit: usize,
+    ) -> Result<Option<(Box<dyn Query>, usize, Vec<(f32, DocAddress)>, Vec<String>)>, IndexError>
+    {
+        let mut notices = q.notices.clone();
+        let Some(query) = self.build(q, groups, true) else {
+            return Ok(None);
+        };
+        let (mut top, mut total) = self.searcher.search(
+            &query,
+            &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
+        )?;
+        let mut query = query;
+        if total == 0 && q.words.len() + q.phrases.len() > 1 {
+            if let Some(any) = self.build(q, groups, false) {
+                let (t, n) = self.searcher.search(
+                    &any,
+                    &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
+                )?;
+                if n > 0 {
+                    notices.push(
+                        "No section matched every word; showing sections that match some of them."
+                            .into(),
+                    );
+                    top = t;
+                    total = n;
+                    query = any;
+                }
+            }
+        }
+        Ok(Some((query, total, top, notices)))
+    }
+
+    fn load_hit(
+        &self,
+        addr: DocAddress,
+        score: f32,
+        groups: &[GroupName],
+        snippets: &Snippets,
+    ) -> Result<Option<Hit>, IndexError> {
+        let f = self.fields();
+        let doc: TantivyDocument = self.searcher.doc(addr)?;
+        let stem = text_of(&doc, f.runbook);
+        // The catalog is the source of truth for access; the index query already filtered,
+        // this guards against an index that lags a permission change.
+        let Some(runbook) = self
+            .catalog
+            .get(&stem)
+            .filter(|rb| rb.readable_by(groups))
+            .cloned()
+        else {
+            return Ok(None);
+        };
+        let path = text_of(&doc, f.path)
+            .split(PATH_SEP)
+            .map(str::to_string)
+            .collect();
+        Ok(Some(Hit {
+            runbook,
+            anchor: text_of(&doc, f.anchor),
+            heading: text_of(&doc, f.heading),
+            path,
+            snippet: snippets.for_doc(&doc, f),
+            score,
+        }))
+    }
+
+    /// The whole query, or `None` if there is nothing to search for.
+    fn build(
+        &self,
+        q: &ParsedQuery,
+        groups: &[GroupName],
+        all_words: bool,
+    ) -> Option<Box<dyn Query>> {
+        let f = *self.fields();
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut words: Vec<Box<dyn Query>> = Vec::new();
+        let last = q.words.len().saturating_sub(1);
+        for (i, word) in q.words.iter().enumerate() {
+            let open = q.last_word_open && i == last && q.phrases.is_empty();
+            if let Some(clause) = self.word_query(word, open) {
+                words.push(clause);
+            }
+        }
+        for phrase in &q.phrases {
+            if let Some(clause) = self.phrase_query(phrase) {
+                words.push(clause);
+            }
+        }
+        let has_filters = !(q.services.is_empty() && q.tags.is_empty() && q.alerts.is_empty());
+        if words.is_empty() && !has_filters {
+            return None;
+        }
+        if all_words {
+            must.extend(words.into_iter().map(|w| (Occur::Must, w)));
+        } else if !words.is_empty() {
+            let any = BooleanQuery::new(words.into_iter().map(|w| (Occur::Should, w)).collect());
+            must.push((Occur::Must, Box::new(any)));
+        }
+        for (values, field) in [
+            (&q.services, f.service),
+            (&q.tags, f.tags),
+            (&q.alerts, f.alerts),
+        ] {
+            if !values.is_empty() {
+                let any = values
+                    .iter()
+                    .map(|v| (Occur::Should, term_query(field, &v.to_lowercase())))
+                    .collect();
+                must.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)),
+                ));
+            }
+        }
+        for word in &q.excluded {
+            for token in analyze(word) {
+                for (field, _) in weighted_fields(&f) {
+                    must.push((Occur::MustNot, term_query(field, &token)));
+                }
+            }
+        }
+        // Exact names rank first.
+        let whole = q.free_text();
+        if !whole.is_empty() {
+            for (field, boost) in [
+                (f.alerts, 25.0),
+                (f.title_exact, 20.0),
+                (f.heading_exact, 15.0),
+                (f.service, 5.0),
+            ] {
+                must.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term_query(field, &whole), boost)),
+                ));
+            }
+        }
+        must.push((Occur::Must, access_query(&f, groups)));
+        Some(Box::new(BooleanQuery::new(must)))
+    }
+
+    /// One typed word: exact and plural forms in every field, a typo-tolerant form when the
+    /// index does not know the word, and a prefix form while the word is being typed.
+    fn word_query(&self, word: &str, open: bool) -> Option<Box<dyn Query>> {
+        let tokens = analyze(word);
+        if tokens.len() > 1 {
+            return self.tokens_phrase(&tokens);
+        }
+        let token = tokens.into_iter().next()?;
+        let f = *self.fields();
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut known = false;
+        for variant in plural_variants(&token) {
+            for (field, boost) in weighted_fields(&f) {
+                let term = Term::from_field_text(field, &variant);
+                if !known && self.searcher.doc_freq(&term).unwrap_or(0) > 0 {
+                    known = true;
+                }
+                let boost = if variant == token { boost } else { boost * 0.8 };
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        boost,
+                    )),
+                ));
+            }
+        }
+        let chars = token.chars().count();
+        if !known && chars >= 4 {
+            let distance = if chars >= 9 { 2 } else { 1 };
+            for (field, boost) in weighted_fields(&f).into_iter().take(6) {
+                let fuzzy =
+                    FuzzyTermQuery::new(Term::from_field_text(field, &token), distance, true);
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(fuzzy), boost * 0.5)),
+                ));
+            }
+        }
+        if open && chars >= 2 {
+            let fields = weighted_fields(&f);
+            let take = if chars >= 4 { 6 } else { 4 };
+            for (field, boost) in fields.into_iter().take(take) {
+                let prefix =
+                    FuzzyTermQuery::new_prefix(Term::from_field_text(field, &token), 0, true);
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(prefix), boost * 0.4)),
+                ));
+            }
+        }
+        Some(Box::new(BooleanQuery::new(any)))
+    }
+
+    fn phrase_query(&self, phrase: &str) -> Option<Box<dyn Query>> {
+        let tokens = analyze(phrase);
+        match tokens.len() {
+            0 => None,
+            1 => self.word_query(phrase, false),
+            _ => self.tokens_phrase(&tokens),
+        }
+    }
+
+    fn tokens_phrase(&self, tokens: &[String]) -> Option<Box<dyn Query>> {
+        let f = *self.fields();
+        let any = weighted_fields(&f)
+            .into_iter()
+            .map(|(field, boost)| {
+                let terms = tokens
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect();
+                let q: Box<dyn Query> =
+                    Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost));
+                (Occur::Should, q)
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(any)))
+    }
+}
+
+/// Readable sections: internal ones, and restricted ones shared with one of `groups`.
+fn access_query(f: &Fields, groups: &[GroupName]) -> Box<dyn Query> {
+    let mut any: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Should, term_query(f.visibility, "internal"))];
+    for g in groups {
+        any.push((Occur::Should, term_query(f.groups, g.as_ref())));
+    }
+    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// Tokens of `text` as the index stores them.
+pub fn analyze(text: &str) -> Vec<String> {
+    let mut analyzer = text_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+/// `timeout` → timeout, timeouts; `timeouts` → timeouts, timeout; `caches` → caches, cache, cach.
+fn plural_variants(token: &str) -> Vec<String> {
+    let mut v = vec![token.to_string()];
+    if token.chars().count() < 3 || token.chars().any(|c| c.is_ascii_digit()) {
+        return v;
+    }
+    if let Some(stem) = token.strip_suffix("es") {
+        v.push(stem.to_string());
+    }
+    if let Some(stem) = token.strip_suffix('s').filter(|s| !s.ends_with('s')) {
+        v.push(stem.to_string());
+    } else if !token.ends_with('s') {
+        v.push(format!("{token}s"));
+    }
+    v.dedup();
+    v
+}
+
+fn text_of(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Snippet generators for the body and the code of a section.
+struct Snippets {
+    body: SnippetGenerator,
+    code: SnippetGenerator,
+}
+
+impl Snippets {
+    fn new(searcher: &Searcher, f: &Fields, q: &ParsedQuery) -> Result<Self, IndexError> {
+        let mut tokens: Vec<String> = Vec::new();
+        for text in q.words.iter().chain(q.phrases.iter()) {
+            for t in analyze(text) {
+                tokens.extend(plural_variants(&t));
+            }
+        }
+        let make = |field: Field| -> Result<SnippetGenerator, IndexError> {
+            let terms = tokens
+                .iter()
+                .map(|t| (Occur::Should, term_query(field, t)))
+                .collect();
+            let mut generator =
+                SnippetGenerator::create(searcher, &BooleanQuery::new(terms), field)?;
+            generator.set_max_num_chars(SNIPPET_CHARS);
+            Ok(generator)
+        };
+        Ok(Self {
+            body: make(f.body)?,
+            code: make(f.code)?,
+        })
+    }
+
+    fn for_doc(&self, doc: &TantivyDocument, f: &Fields) -> SnippetText {
+        let body = text_of(doc, f.body);
+        let s = self.body.snippet(&body);
+        if !s.highlighted().is_empty() {
+            return SnippetText {
+                text: s.fragment().to_string(),
+                highlights: s.highlighted().to_vec(),
+            };
+        }
+        let code = text_of(doc, f.code);
+        let c = self.code.snippet(&code);
+        if !c.highlighted().is_empty() {
+            return SnippetText {
+                text: c.fragment().to_string(),
+                highlights: c.highlighted().to_vec(),
+            };
+        }
+        let source = if body.trim().is_empty() { code } else { body };
+        SnippetText {
+            text: truncate_chars(source.trim(), SNIPPET_CHARS),
+            highlights: Vec::new(),
+        }
+    }
+}
+
+fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_variants_cover_common_forms() {
+        assert_eq!(plural_variants("timeout"), ["timeout", "timeouts"]);
+        assert_eq!(plural_variants("timeouts"), ["timeouts", "timeout"]);
+        assert_eq!(plural_variants("5xx"), ["5xx"]);
+    }
+
+    #[test]
+    fn snippet_parts_follow_highlights() {
+        let s = SnippetText {
+            text: "high latency on checkout".into(),
+            highlights: vec![5..12],
+        };
+        assert_eq!(
+            s.parts(),
+            [("high ", false), ("latency", true), (" on checkout", false)]
+        );
+    }
+
+    #[test]
+    fn hyphenated_names_analyze_to_their_words() {
+        assert_eq!(analyze("checkout-api"), ["checkout", "api"]);
+        assert_eq!(analyze("Ça-Va"), ["ca", "va"]);
+    }
+}

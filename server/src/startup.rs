@@ -1,0 +1,159 @@
+//! Building and running the application: `Application::build(config)` binds the port (0 in
+//! tests) and wires everything; `run_until_stopped` serves until SIGTERM or Ctrl-C.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use leptos::prelude::LeptosOptions;
+use tokio::net::TcpListener;
+
+use crate::auth::session::SessionStore;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::portal::PortalService;
+use crate::runbooks::{RunbookLibrary, watch};
+use crate::state::AppState;
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    state: AppState,
+    _watch: Option<watch::Watch>,
+}
+
+impl Application {
+    /// Connects the database, opens the runbook library and binds the listener.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        config.check_serve()?;
+        let db = crate::db::connect_and_migrate(&config.database_url)
+            .await
+            .with_context(|| {
+                format!(
+                    "failed to open the database {}",
+                    crate::db::redacted_url(&config.database_url)
+                )
+            })?;
+        let runbooks_dir = config.runbooks_dir.clone();
+        let index_dir = config.index_dir.clone();
+        let library = tokio::task::spawn_blocking(move || {
+            RunbookLibrary::open(&runbooks_dir, Some(&index_dir))
+        })
+        .await?
+        .context("failed to open the runbook index")?;
+        let library = Arc::new(library);
+        let catalog = library.catalog();
+        tracing::info!(
+            runbooks = catalog.runbooks.len(),
+            sections = catalog.section_count(),
+            problems = catalog.problems.len(),
+            "runbook library ready"
+        );
+        let metrics = Arc::new(Metrics::new());
+        let watch_metrics = metrics.clone();
+        let watch = match watch::spawn(library.clone(), move |r| watch_metrics.observe_refresh(r)) {
+            Ok(w) => Some(w),
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot watch the runbooks directory; changes need a restart");
+                None
+            }
+        };
+
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("failed to bind {} (GATEHOUSE_BIND)", config.bind))?;
+        let addr = listener.local_addr()?;
+        let pkg_js = config.site_root.join("pkg").join("gatehouse.js");
+        let hydrate = pkg_js.is_file();
+        if !hydrate {
+            tracing::warn!(site_root = %config.site_root.display(), "no WASM bundle found; pages are served as plain HTML");
+        }
+        let leptos = LeptosOptions::builder()
+            .output_name("gatehouse")
+            .site_root(config.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let config = Arc::new(config);
+        let portal: app::port::PortalHandle = Arc::new(PortalService {
+            library: library.clone(),
+            dev_login: config.dev_login_enabled(),
+        });
+        let state = AppState {
+            sessions: SessionStore::new(db.clone(), config.session_ttl, config.session_idle),
+            config,
+            db,
+            library,
+            metrics,
+            leptos,
+            portal,
+            shell: app::app::ShellOptions {
+                hydrate,
+                stylesheet: crate::routes::assets::stylesheet_href(),
+            },
+        };
+        let router = crate::routes::router(state.clone());
+        Ok(Self {
+            listener,
+            router,
+            state,
+            _watch: watch,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let sessions = self.state.sessions.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+            loop {
+                tick.tick().await;
+                if let Err(err) = sessions.purge_expired().await {
+                    tracing::warn!(error = %err, "purging expired sessions failed");
+                }
+            }
+        });
+        tracing::info!(addr = %self.local_addr(), "Gatehouse is listening");
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        tracing::info!("Gatehouse stopped");
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

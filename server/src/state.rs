@@ -1,0 +1,36 @@
+//! What every handler can reach. Cheap to clone.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::session::SessionStore;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::runbooks::RunbookLibrary;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: DatabaseConnection,
+    pub library: Arc<RunbookLibrary>,
+    pub sessions: SessionStore,
+    pub metrics: Arc<Metrics>,
+    pub leptos: LeptosOptions,
+    pub portal: app::port::PortalHandle,
+    pub shell: app::app::ShellOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Metrics> {
+    fn from_ref(state: &AppState) -> Self {
+        state.metrics.clone()
+    }
+}
