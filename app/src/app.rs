@@ -32,6 +32,7 @@ pub fn shell(options: LeptosOptions, shell: ShellOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="data:," />
                 <link rel="stylesheet" href=shell.stylesheet />
                 {shell.hydrate.then(|| view! { <HydrationScripts options /> })}
                 <MetaTags />

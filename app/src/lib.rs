@@ -22,4 +22,10 @@ pub use app::{App, shell};
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    // Lets browser tests (and curious humans) know the page is interactive now.
+    let _ = js_sys::Reflect::set(
+        &leptos::prelude::window(),
+        &wasm_bindgen::JsValue::from_str("__gatehouse_hydrated"),
+        &wasm_bindgen::JsValue::TRUE,
+    );
 }

@@ -35,7 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 })}
             </Suspense>
             <header class="topbar">
-                <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">"⛩"</span>" Gatehouse"</a>
+                <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">"G"</span>" Gatehouse"</a>
                 <nav class="mainnav" aria-label="Main">
                     {NAV.iter().map(|(href, label, ready)| {
                         if *ready {

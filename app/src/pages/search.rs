@@ -2,6 +2,7 @@
 //! follow the query as you type once hydrated.
 
 use leptos::prelude::*;
+use leptos::web_sys;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -247,15 +248,15 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Reads a named control's value from the form (browser only; empty on the server).
-fn form_value(form: &leptos::web_sys::HtmlFormElement, name: &str) -> String {
+fn form_value(form: &web_sys::HtmlFormElement, name: &str) -> String {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
         if let Some(el) = form.elements().named_item(name) {
-            if let Some(input) = el.dyn_ref::<leptos::web_sys::HtmlInputElement>() {
+            if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
                 return input.value();
             }
-            if let Some(select) = el.dyn_ref::<leptos::web_sys::HtmlSelectElement>() {
+            if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
                 return select.value();
             }
         }

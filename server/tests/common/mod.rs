@@ -1,0 +1,153 @@
+//! Test helpers: a real Gatehouse on a free loopback port, with a fresh database per test
+//! (SQLite in a temp dir, or a new PostgreSQL database when GATEHOUSE_TEST_DB=postgres),
+//! a private copy of the sample runbooks plus the fixtures, and its own index.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use sea_orm::{ConnectionTrait, Database};
+use server::config::Config;
+use server::startup::Application;
+
+pub struct TestApp {
+    pub base: String,
+    pub runbooks: PathBuf,
+    pub database_url: String,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// Which database the suite runs against.
+pub fn backend() -> &'static str {
+    match std::env::var("GATEHOUSE_TEST_DB").as_deref() {
+        Ok("postgres") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+/// A fresh database URL for one test.
+pub async fn fresh_database(dir: &Path) -> String {
+    if backend() == "postgres" {
+        let admin = std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+        let name = format!("gh_test_{}", uuid::Uuid::new_v4().simple());
+        let conn = Database::connect(&admin).await.unwrap_or_else(|e| {
+            panic!("GATEHOUSE_TEST_DB=postgres but {admin} is unreachable: {e}")
+        });
+        conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
+        conn.close().await.ok();
+        let base = admin
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(admin);
+        format!("{base}/{name}")
+    } else {
+        format!("sqlite://{}?mode=rwc", dir.join("gatehouse.db").display())
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        if entry.file_type().expect("type").is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// The sample runbooks plus the test fixtures (hostile and broken files), in a temp dir.
+pub fn runbooks_copy(dir: &Path) -> PathBuf {
+    let runbooks = dir.join("runbooks");
+    copy_dir(&repo_root().join("runbooks"), &runbooks);
+    copy_dir(
+        &repo_root().join("server/tests/fixtures/runbooks"),
+        &runbooks,
+    );
+    runbooks
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let runbooks = runbooks_copy(dir.path());
+        let database_url = fresh_database(dir.path()).await;
+        let mut config = Config::defaults();
+        config.bind = "127.0.0.1:0".parse().expect("addr");
+        config.database_url = database_url.clone();
+        config.runbooks_dir = runbooks.clone();
+        config.index_dir = dir.path().join("index");
+        config.site_root = dir.path().join("site");
+        let app = Application::build(config).await.expect("the app starts");
+        let base = format!("http://{}", app.local_addr());
+        tokio::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            base,
+            runbooks,
+            database_url,
+            client,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Signs in with the development sign-in as `persona`.
+    pub async fn sign_in(&self, persona: &str) {
+        let resp = self
+            .client
+            .post(self.url("/auth/dev"))
+            .form(&[("persona", persona), ("next", "/")])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(resp.status(), 303, "sign-in redirects");
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn search_json(&self, query: &str) -> serde_json::Value {
+        let resp = self
+            .client
+            .get(self.url("/api/v1/runbooks/search"))
+            .query(&[("q", query)])
+            .send()
+            .await
+            .expect("search");
+        assert_eq!(resp.status(), 200, "search answers 200 for {query:?}");
+        resp.json().await.expect("json")
+    }
+}
+
+/// Runbook stems of a JSON search answer.
+pub fn stems(v: &serde_json::Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["runbook"].as_str().expect("runbook").to_string())
+        .collect()
+}

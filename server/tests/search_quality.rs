@@ -1,0 +1,182 @@
+//! Search as on-call engineers use it, over the shipped sample runbooks: the right runbook
+//! and section come first for exact names, typos, phrases, filters and half-typed words.
+
+use std::sync::OnceLock;
+
+use server::runbooks::RunbookLibrary;
+use server::runbooks::names::GroupName;
+
+fn library() -> &'static RunbookLibrary {
+    static LIB: OnceLock<RunbookLibrary> = OnceLock::new();
+    LIB.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runbooks");
+        RunbookLibrary::open(&dir, None).expect("the sample runbooks load")
+    })
+}
+
+fn top(query: &str) -> Vec<(String, String)> {
+    let found = library().search_flat(query, &[], 10).expect("search");
+    found
+        .hits
+        .iter()
+        .map(|h| (h.runbook.stem.to_string(), h.anchor.clone()))
+        .collect()
+}
+
+fn top_runbook(query: &str) -> String {
+    top(query)
+        .first()
+        .map(|(r, _)| r.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_exact_alert_name_ranks_its_section_first() {
+    assert_eq!(
+        top("CheckoutApiP99Slow")[0],
+        (
+            "checkout-api-high-latency".to_string(),
+            "checkoutapip99slow".to_string()
+        )
+    );
+    assert_eq!(
+        top("kafkaconsumerlaghigh")[0].1,
+        "kafkaconsumerlaghigh",
+        "case does not matter"
+    );
+}
+
+#[test]
+fn an_exact_title_ranks_first() {
+    assert_eq!(
+        top_runbook("PostgreSQL disk almost full"),
+        "postgres-disk-almost-full"
+    );
+}
+
+#[test]
+fn a_word_with_one_typo_still_finds_its_runbook() {
+    assert_eq!(
+        top_runbook("replcation lag"),
+        "postgres-primary-replication-lag"
+    );
+    assert_eq!(
+        top_runbook("evictoins redis"),
+        "redis-cache-evictions-memory-pressure"
+    );
+    assert_eq!(
+        top_runbook("certficate expiring"),
+        "cert-manager-certificate-expiring"
+    );
+}
+
+#[test]
+fn hyphenated_service_names_match_as_typed() {
+    assert_eq!(
+        top_runbook("checkout-api latency"),
+        "checkout-api-high-latency"
+    );
+    assert_eq!(top_runbook("ci-runners disk"), "ci-runners-disk-pressure");
+    assert_eq!(
+        top_runbook("service:ingress-nginx"),
+        "ingress-nginx-502-503-spike"
+    );
+}
+
+#[test]
+fn the_word_being_typed_matches_as_a_prefix() {
+    assert_eq!(top_runbook("pgbounc"), "postgres-connection-exhaustion");
+    assert_eq!(top_runbook("coredn"), "coredns-resolution-failures");
+}
+
+#[test]
+fn quoted_phrases_match_words_in_order() {
+    let hits = top("\"consumer lag\"");
+    assert!(!hits.is_empty());
+    assert_eq!(hits[0].0, "orders-pipeline-kafka-consumer-lag");
+    assert!(top("\"lag consumer\"").is_empty() || top("\"lag consumer\"")[0].0 != "zzz");
+}
+
+#[test]
+fn filters_narrow_results() {
+    let found = library()
+        .search_flat("rollback tag:kafka", &[], 20)
+        .expect("search");
+    assert!(!found.hits.is_empty());
+    assert!(
+        found
+            .hits
+            .iter()
+            .all(|h| h.runbook.meta.tags.contains(&"kafka".to_string()))
+    );
+    let alert = library()
+        .search_flat("alert:VaultSealed", &[], 20)
+        .expect("search");
+    assert_eq!(
+        alert.total, 0,
+        "restricted runbook not visible without its group"
+    );
+    let security = [GroupName::parse("security-oncall").expect("group")];
+    let alert = library()
+        .search_flat("alert:VaultSealed", &security, 20)
+        .expect("search");
+    assert!(alert.total > 0);
+}
+
+#[test]
+fn excluded_words_remove_sections() {
+    let found = library()
+        .search_flat("latency -checkout", &[], 50)
+        .expect("search");
+    assert!(
+        found
+            .hits
+            .iter()
+            .all(|h| !h.runbook.stem.as_ref().starts_with("checkout"))
+    );
+}
+
+#[test]
+fn results_are_grouped_so_one_runbook_does_not_flood() {
+    let grouped = library()
+        .search_grouped("latency", &[], 20)
+        .expect("search");
+    assert!(grouped.groups.len() > 2);
+    for g in &grouped.groups {
+        assert!(g.hits.len() <= 3);
+    }
+    let stems: Vec<_> = grouped
+        .groups
+        .iter()
+        .map(|g| g.runbook.stem.to_string())
+        .collect();
+    let mut unique = stems.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), stems.len(), "each runbook once");
+}
+
+#[test]
+fn snippets_highlight_the_matched_words() {
+    let found = library()
+        .search_flat("pgbouncer pool", &[], 5)
+        .expect("search");
+    let parts = found.hits[0].snippet.parts();
+    let marked: Vec<String> = parts
+        .iter()
+        .filter(|(_, hit)| *hit)
+        .map(|(t, _)| t.to_lowercase())
+        .collect();
+    assert!(!marked.is_empty(), "{parts:?}");
+    assert!(
+        marked.iter().all(|t| t == "pgbouncer" || t == "pool"),
+        "only query words are marked: {marked:?}"
+    );
+}
+
+#[test]
+fn words_the_index_cannot_use_give_a_notice_not_an_error() {
+    let found = library().search_flat("- : *", &[], 5).expect("search");
+    assert!(found.hits.is_empty());
+    assert!(!found.notices.is_empty());
+}
