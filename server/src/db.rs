@@ -7,8 +7,8 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 /// Connects (creating the SQLite file and its folder when needed) and applies migrations.
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_path(url) {
-        if let Some(parent) = std::path::Path::new(&path)
+    if let Some(path) = sqlite_path(url)
+        && let Some(parent) = std::path::Path::new(&path)
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
@@ -18,7 +18,6 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
                     parent.display()
                 ))
             })?;
-        }
     }
     let mut options = ConnectOptions::new(url.to_string());
     options

@@ -119,7 +119,7 @@ impl Catalog {
     /// file did not change, so a reload after one edit parses one file.
     pub fn load(dir: &Path, previous: Option<&Catalog>) -> std::io::Result<Self> {
         let mut files = Vec::new();
-        collect_markdown(dir, dir, &mut files)?;
+        collect_markdown(dir, &mut files)?;
         files.sort();
         let mut catalog = Catalog::default();
         let mut paths: HashMap<RunbookStem, String> = HashMap::new();
@@ -181,7 +181,7 @@ impl Catalog {
     }
 }
 
-fn collect_markdown(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -191,7 +191,7 @@ fn collect_markdown(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io:
         let path = entry.path();
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            collect_markdown(root, &path, out)?;
+            collect_markdown(&path, out)?;
         } else if kind.is_file() && path.extension().is_some_and(|e| e == "md") {
             out.push(path);
         }

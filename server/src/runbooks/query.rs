@@ -51,11 +51,8 @@ pub fn parse(input: &str) -> ParsedQuery {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if cleaned.chars().count() != input.chars().count() || cleaned != input {
-        if input.chars().any(|c| c.is_control() && !c.is_whitespace()) {
-            q.notices
-                .push("Control characters in the query were ignored.".into());
-        }
+    if input.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        q.notices.push("Control characters in the query were ignored.".into());
     }
     let text: String = if cleaned.chars().count() > MAX_QUERY_CHARS {
         q.notices.push(format!(
@@ -68,7 +65,7 @@ pub fn parse(input: &str) -> ParsedQuery {
     q.last_word_open = !text.ends_with(char::is_whitespace);
 
     let quotes = text.matches('"').count();
-    let balanced = quotes % 2 == 0;
+    let balanced = quotes.is_multiple_of(2);
     if !balanced {
         q.notices
             .push("An unmatched quote (\") was ignored.".into());

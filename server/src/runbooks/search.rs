@@ -104,6 +104,9 @@ pub struct GroupedResults {
     pub notices: Vec<String>,
 }
 
+/// Total matches, the best (score, address) pairs, and notices.
+type Ranked = (usize, Vec<(f32, DocAddress)>, Vec<String>);
+
 /// Field boosts for free words.
 fn weighted_fields(f: &Fields) -> [(Field, f32); 8] {
     [
@@ -145,7 +148,7 @@ impl<'a> RunbookSearch<'a> {
         groups: &[GroupName],
         limit: usize,
     ) -> Result<FlatResults, IndexError> {
-        let Some((query, total, top, notices)) = self.run(q, groups, limit)? else {
+        let Some((total, top, notices)) = self.run(q, groups, limit)? else {
             return Ok(FlatResults {
                 notices: self.empty_notices(q),
                 ..Default::default()
@@ -158,7 +161,6 @@ impl<'a> RunbookSearch<'a> {
                 hits.push(hit);
             }
         }
-        drop(query);
         Ok(FlatResults {
             hits,
             total,
@@ -174,7 +176,7 @@ impl<'a> RunbookSearch<'a> {
         limit: usize,
         per_group: usize,
     ) -> Result<GroupedResults, IndexError> {
-        let Some((_query, total, top, notices)) = self.run(q, groups, GROUPING_WINDOW)? else {
+        let Some((total, top, notices)) = self.run(q, groups, GROUPING_WINDOW)? else {
             return Ok(GroupedResults {
                 notices: self.empty_notices(q),
                 ..Default::default()
@@ -236,42 +238,28 @@ impl<'a> RunbookSearch<'a> {
         notices
     }
 
-    /// Builds and runs the query; `None` when it has nothing to search for.
-    #[allow(clippy::type_complexity)]
-    fn run(
-        &self,
-        q: &ParsedQuery,
-        groups: &[GroupName],
-        limit: usize,
-    ) -> Result<Option<(Box<dyn Query>, usize, Vec<(f32, DocAddress)>, Vec<String>)>, IndexError>
-    {
+    /// Builds and runs the query: the total, the best `limit` sections and the notices;
+    /// `None` when there is nothing to search for.
+    fn run(&self, q: &ParsedQuery, groups: &[GroupName], limit: usize) -> Result<Option<Ranked>, IndexError> {
         let mut notices = q.notices.clone();
         let Some(query) = self.build(q, groups, true) else {
             return Ok(None);
         };
-        let (mut top, mut total) = self.searcher.search(
-            &query,
-            &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
-        )?;
-        let mut query = query;
-        if total == 0 && q.words.len() + q.phrases.len() > 1 {
-            if let Some(any) = self.build(q, groups, false) {
-                let (t, n) = self.searcher.search(
-                    &any,
-                    &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
-                )?;
-                if n > 0 {
-                    notices.push(
-                        "No section matched every word; showing sections that match some of them."
-                            .into(),
-                    );
-                    top = t;
-                    total = n;
-                    query = any;
-                }
+        let collector = (TopDocs::with_limit(limit.max(1)).order_by_score(), Count);
+        let (mut top, mut total) = self.searcher.search(&query, &collector)?;
+        let several = q.words.len() + q.phrases.len() > 1;
+        if total == 0
+            && several
+            && let Some(any) = self.build(q, groups, false)
+        {
+            let (t, n) = self.searcher.search(&any, &collector)?;
+            if n > 0 {
+                notices.push("No section matched every word; showing sections that match some of them.".into());
+                top = t;
+                total = n;
             }
         }
-        Ok(Some((query, total, top, notices)))
+        Ok(Some((total, top, notices)))
     }
 
     fn load_hit(
@@ -593,7 +581,7 @@ mod tests {
     fn snippet_parts_follow_highlights() {
         let s = SnippetText {
             text: "high latency on checkout".into(),
-            highlights: vec![5..12],
+            highlights: std::iter::once(5..12).collect(),
         };
         assert_eq!(
             s.parts(),
