@@ -142,3 +142,41 @@ fn check_runbooks_lists_problems_with_file_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = gatehouse()
+        .env("GATEHOUSE_BIND", "127.0.0.1:0")
+        .env("GATEHOUSE_RUNBOOKS_DIR", runbooks())
+        .env("GATEHOUSE_INDEX_DIR", dir.path().join("index"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.path().join("g.db").display()),
+        )
+        .env("GATEHOUSE_LOG_FORMAT", "json")
+        .args(["serve"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let listening = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("Gatehouse is listening"));
+    assert!(listening.is_some(), "the server started");
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = child.wait().expect("wait");
+    assert!(exit.success(), "exit status after SIGTERM: {exit:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        rest.iter().any(|l| l.contains("Gatehouse stopped")),
+        "{rest:?}"
+    );
+}

@@ -180,3 +180,28 @@ fn words_the_index_cannot_use_give_a_notice_not_an_error() {
     assert!(found.hits.is_empty());
     assert!(!found.notices.is_empty());
 }
+
+#[test]
+fn a_typo_is_highlighted_where_the_right_spelling_appears() {
+    let found = library().search_flat("replcation", &[], 5).expect("search");
+    let marked: Vec<String> = found
+        .hits
+        .iter()
+        .flat_map(|h| {
+            h.snippet
+                .parts()
+                .into_iter()
+                .filter(|(_, hit)| *hit)
+                .map(|(t, _)| t.to_lowercase())
+        })
+        .collect();
+    assert!(
+        marked.iter().any(|t| t == "replication"),
+        "{:?}",
+        found.hits
+    );
+    assert!(
+        marked.iter().all(|t| t == "replication"),
+        "only close spellings are marked: {marked:?}"
+    );
+}

@@ -16,11 +16,25 @@ pub const COOKIE: &str = "gatehouse_session";
 /// Touch `last_seen_at` at most this often, to keep reads cheap.
 const TOUCH_EVERY_SECS: i64 = 60;
 
+/// How long a looked-up session is trusted without asking the database again. Sign-out on
+/// this process takes effect at once; on another replica within this time.
+const CACHE_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+/// Entries kept before the cache is emptied (it refills on demand).
+const CACHE_MAX: usize = 10_000;
+
+struct Cached {
+    who: Identity,
+    fetched: std::time::Instant,
+    expires_at: chrono::DateTime<Utc>,
+}
+
 #[derive(Clone)]
 pub struct SessionStore {
     db: DatabaseConnection,
     ttl: Duration,
     idle: Duration,
+    /// Token hash → identity, for the hot path of every request.
+    cache: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Cached>>>,
 }
 
 fn token_hash(token: &str) -> String {
@@ -29,7 +43,12 @@ fn token_hash(token: &str) -> String {
 
 impl SessionStore {
     pub fn new(db: DatabaseConnection, ttl: Duration, idle: Duration) -> Self {
-        Self { db, ttl, idle }
+        Self {
+            db,
+            ttl,
+            idle,
+            cache: Default::default(),
+        }
     }
 
     /// Starts a session for `who`; returns the token for the cookie (never stored).
@@ -60,7 +79,11 @@ impl SessionStore {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        let Some(row) = session::Entity::find_by_id(token_hash(token))
+        let id = token_hash(token);
+        if let Some(who) = self.cached(&id) {
+            return Ok(Some(who));
+        }
+        let Some(row) = session::Entity::find_by_id(id.clone())
             .one(&self.db)
             .await?
         else {
@@ -77,7 +100,7 @@ impl SessionStore {
             active.update(&self.db).await?;
         }
         let groups: Vec<String> = serde_json::from_str(&row.groups).unwrap_or_default();
-        Ok(Some(Identity {
+        let who = Identity {
             subject: row.subject,
             name: row.display_name,
             role_label: row.role_label,
@@ -86,14 +109,38 @@ impl SessionStore {
                 .filter_map(|g| GroupName::parse(g).ok())
                 .collect(),
             auth_method: row.auth_method,
-        }))
+        };
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= CACHE_MAX {
+                cache.clear();
+            }
+            let fetched = std::time::Instant::now();
+            cache.insert(
+                id,
+                Cached {
+                    who: who.clone(),
+                    fetched,
+                    expires_at: row.expires_at,
+                },
+            );
+        }
+        Ok(Some(who))
+    }
+
+    fn cached(&self, id: &str) -> Option<Identity> {
+        let cache = self.cache.lock().ok()?;
+        let entry = cache.get(id)?;
+        (entry.fetched.elapsed() < CACHE_FOR && entry.expires_at > Utc::now())
+            .then(|| entry.who.clone())
     }
 
     /// Ends the session behind a token.
     pub async fn end(&self, token: &str) -> Result<(), sea_orm::DbErr> {
-        session::Entity::delete_by_id(token_hash(token))
-            .exec(&self.db)
-            .await?;
+        let id = token_hash(token);
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.remove(&id);
+        }
+        session::Entity::delete_by_id(id).exec(&self.db).await?;
         Ok(())
     }
 

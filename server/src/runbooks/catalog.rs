@@ -112,6 +112,8 @@ pub struct Catalog {
     pub problems: Vec<FileProblem>,
     /// Lower-cased alert name → runbooks that list it.
     pub alerts: HashMap<String, Vec<RunbookStem>>,
+    /// [`runbook_key`](super::index::runbook_key) → runbook, to resolve search hits.
+    pub keys: HashMap<u64, Arc<Runbook>>,
 }
 
 impl Catalog {
@@ -161,7 +163,10 @@ impl Catalog {
 
     fn index_lookups(&mut self) {
         self.alerts.clear();
+        self.keys.clear();
         for rb in self.runbooks.values() {
+            self.keys
+                .insert(super::index::runbook_key(rb.stem.as_ref()), rb.clone());
             for alert in &rb.meta.alerts {
                 self.alerts
                     .entry(alert.key())

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
@@ -21,12 +21,10 @@ use super::catalog::{Catalog, Runbook};
 use super::front_matter::Visibility;
 
 /// Bump when the schema or analyzers change: the index is then rebuilt at start.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 3;
 const MANIFEST: &str = "gatehouse-manifest.json";
 /// Name of the analyzer for prose fields.
 pub const TEXT_ANALYZER: &str = "gh_text";
-/// Separator of heading-path parts in the stored `path` field.
-pub const PATH_SEP: char = '\u{1f}';
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -47,7 +45,11 @@ pub struct Fields {
     pub runbook: Field,
     /// [`runbook_key`] of the runbook, as a fast field for cheap grouping.
     pub runbook_key: Field,
-    pub anchor: Field,
+    /// [`version_key`] of the file the section came from.
+    pub version_key: Field,
+    /// Position of the section in its runbook: hits are read from the in-memory catalog,
+    /// never from the document store.
+    pub section_ord: Field,
     pub title: Field,
     pub heading: Field,
     pub path: Field,
@@ -72,16 +74,16 @@ fn build_schema() -> (Schema, Fields) {
         .set_tokenizer(TEXT_ANALYZER)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let text = TextOptions::default().set_indexing_options(indexing.clone());
-    let text_stored = text.clone().set_stored();
     let fields = Fields {
-        runbook: b.add_text_field("runbook", STRING | STORED),
+        runbook: b.add_text_field("runbook", STRING),
         runbook_key: b.add_u64_field("runbook_key", FAST),
-        anchor: b.add_text_field("anchor", STORED),
-        title: b.add_text_field("title", text_stored.clone()),
-        heading: b.add_text_field("heading", text_stored.clone()),
-        path: b.add_text_field("path", STORED),
-        body: b.add_text_field("body", text_stored.clone()),
-        code: b.add_text_field("code", text_stored),
+        version_key: b.add_u64_field("version_key", FAST),
+        section_ord: b.add_u64_field("section_ord", FAST),
+        title: b.add_text_field("title", text.clone()),
+        heading: b.add_text_field("heading", text.clone()),
+        path: b.add_text_field("path", text.clone()),
+        body: b.add_text_field("body", text.clone()),
+        code: b.add_text_field("code", text.clone()),
         service: b.add_text_field("service", STRING),
         service_text: b.add_text_field("service_text", text.clone()),
         tags: b.add_text_field("tags", STRING),
@@ -136,6 +138,12 @@ pub fn runbook_key(stem: &str) -> u64 {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(stem.as_bytes());
     u64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
+}
+
+/// A 64-bit key for a file version (from its SHA-256 hex), so a hit from an index that is a
+/// moment ahead of the catalog is recognised and skipped.
+pub fn version_key(hash: &str) -> u64 {
+    u64::from_str_radix(hash.get(..16).unwrap_or("0"), 16).unwrap_or(0)
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -350,18 +358,21 @@ impl RunbookIndex {
         let alerts_text = alerts_text.join(" ");
         let owners: Vec<&str> = meta.owners.iter().map(|o| o.as_ref()).collect();
         let owners = owners.join(" ");
+        let version = version_key(&rb.hash);
         rb.sections
             .iter()
-            .map(|section| {
+            .enumerate()
+            .map(|(ord, section)| {
                 let mut d = TantivyDocument::new();
                 d.add_text(f.runbook, rb.stem.as_ref());
                 d.add_u64(f.runbook_key, runbook_key(rb.stem.as_ref()));
-                d.add_text(f.anchor, &section.anchor);
+                d.add_u64(f.version_key, version);
+                d.add_u64(f.section_ord, ord as u64);
                 d.add_text(f.title, &meta.title);
                 d.add_text(f.title_exact, meta.title.to_lowercase());
                 d.add_text(f.heading, &section.heading);
                 d.add_text(f.heading_exact, section.heading.to_lowercase());
-                d.add_text(f.path, section.path.join(&PATH_SEP.to_string()));
+                d.add_text(f.path, section.path.join(" "));
                 d.add_text(f.body, &section.text);
                 d.add_text(f.code, &section.code);
                 d.add_text(f.service, meta.service.as_ref());
@@ -393,6 +404,49 @@ impl RunbookIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runbooks::names::RunbookStem;
+
+    fn runbook(stem: &str, title: &str) -> Runbook {
+        let text = format!(
+            "---\ntitle: {title}\nservice: svc\nowners: [team-a]\nvisibility: internal\nlast_reviewed: 2026-01-01\n---\n# {title}\n## One\nbody\n"
+        );
+        Runbook::parse(RunbookStem::parse(stem).expect("stem"), stem, &text).expect("parses")
+    }
+
+    #[test]
+    fn a_restart_reindexes_only_what_changed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = Catalog::from_runbooks([runbook("a", "Alpha"), runbook("b", "Beta")]);
+        let index = RunbookIndex::open(dir.path()).expect("open");
+        assert_eq!(
+            index.sync(&first).expect("sync"),
+            SyncStats {
+                added: 2,
+                updated: 0,
+                removed: 0
+            }
+        );
+        assert_eq!(index.num_docs(), 4);
+        drop(index);
+
+        let reopened = RunbookIndex::open(dir.path()).expect("reopen");
+        assert_eq!(reopened.num_docs(), 4, "the index survives a restart");
+        assert_eq!(
+            reopened.sync(&first).expect("sync"),
+            SyncStats::default(),
+            "nothing changed"
+        );
+        let second = Catalog::from_runbooks([runbook("a", "Alpha two"), runbook("c", "Gamma")]);
+        assert_eq!(
+            reopened.sync(&second).expect("sync"),
+            SyncStats {
+                added: 1,
+                updated: 1,
+                removed: 1
+            }
+        );
+        assert_eq!(reopened.num_docs(), 4);
+    }
 
     #[test]
     fn camel_case_alert_names_split_into_words() {

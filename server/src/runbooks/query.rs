@@ -52,7 +52,8 @@ pub fn parse(input: &str) -> ParsedQuery {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     if input.chars().any(|c| c.is_control() && !c.is_whitespace()) {
-        q.notices.push("Control characters in the query were ignored.".into());
+        q.notices
+            .push("Control characters in the query were ignored.".into());
     }
     let text: String = if cleaned.chars().count() > MAX_QUERY_CHARS {
         q.notices.push(format!(

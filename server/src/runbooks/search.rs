@@ -14,12 +14,12 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
 use super::catalog::{Catalog, Runbook};
-use super::index::{Fields, IndexError, PATH_SEP, RunbookIndex, text_analyzer};
+use super::index::{Fields, IndexError, RunbookIndex, text_analyzer, version_key};
 use super::names::GroupName;
 use super::query::ParsedQuery;
 
@@ -108,7 +108,7 @@ pub struct GroupedResults {
 type Ranked = (usize, Vec<(f32, DocAddress)>, Vec<String>);
 
 /// Field boosts for free words.
-fn weighted_fields(f: &Fields) -> [(Field, f32); 8] {
+fn weighted_fields(f: &Fields) -> [(Field, f32); 9] {
     [
         (f.title, 3.0),
         (f.alerts_text, 3.0),
@@ -116,16 +116,28 @@ fn weighted_fields(f: &Fields) -> [(Field, f32); 8] {
         (f.service_text, 2.0),
         (f.tags_text, 1.5),
         (f.body, 1.0),
+        (f.path, 1.2),
         (f.code, 0.7),
         (f.owners_text, 0.5),
     ]
 }
+
+/// Fast-field columns of one segment.
+struct Columns {
+    runbook: tantivy::columnar::Column<u64>,
+    version: tantivy::columnar::Column<u64>,
+    section: tantivy::columnar::Column<u64>,
+}
+
+/// Where a hit points: runbook key, file version key, section position.
+type HitKey = (u64, u64, u64);
 
 /// Runs searches over one index and the catalog it was built from.
 pub struct RunbookSearch<'a> {
     index: &'a RunbookIndex,
     catalog: &'a Catalog,
     searcher: Searcher,
+    columns: std::cell::RefCell<HashMap<u32, Columns>>,
 }
 
 impl<'a> RunbookSearch<'a> {
@@ -134,6 +146,7 @@ impl<'a> RunbookSearch<'a> {
             index,
             catalog,
             searcher: index.searcher(),
+            columns: Default::default(),
         }
     }
 
@@ -154,7 +167,7 @@ impl<'a> RunbookSearch<'a> {
                 ..Default::default()
             });
         };
-        let snippets = Snippets::new(&self.searcher, self.fields(), q)?;
+        let snippets = self.snippets(q)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             if let Some(hit) = self.load_hit(addr, score, groups, &snippets)? {
@@ -182,23 +195,13 @@ impl<'a> RunbookSearch<'a> {
                 ..Default::default()
             });
         };
-        let snippets = Snippets::new(&self.searcher, self.fields(), q)?;
+        let snippets = self.snippets(q)?;
         // Group addresses by runbook first, from a fast field; load documents only for
         // what is shown.
-        let mut columns: HashMap<u32, tantivy::columnar::Column<u64>> = HashMap::new();
         let mut order: Vec<u64> = Vec::new();
         let mut by_runbook: HashMap<u64, Vec<(f32, DocAddress)>> = HashMap::new();
         for (score, addr) in top {
-            let column = match columns.entry(addr.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                    self.searcher
-                        .segment_reader(addr.segment_ord)
-                        .fast_fields()
-                        .u64("runbook_key")?,
-                ),
-            };
-            let key = column.first(addr.doc_id).unwrap_or_default();
+            let (key, _, _) = self.key_of(addr)?;
             let entry = by_runbook.entry(key).or_default();
             if entry.is_empty() {
                 order.push(key);
@@ -240,7 +243,12 @@ impl<'a> RunbookSearch<'a> {
 
     /// Builds and runs the query: the total, the best `limit` sections and the notices;
     /// `None` when there is nothing to search for.
-    fn run(&self, q: &ParsedQuery, groups: &[GroupName], limit: usize) -> Result<Option<Ranked>, IndexError> {
+    fn run(
+        &self,
+        q: &ParsedQuery,
+        groups: &[GroupName],
+        limit: usize,
+    ) -> Result<Option<Ranked>, IndexError> {
         let mut notices = q.notices.clone();
         let Some(query) = self.build(q, groups, true) else {
             return Ok(None);
@@ -254,7 +262,10 @@ impl<'a> RunbookSearch<'a> {
         {
             let (t, n) = self.searcher.search(&any, &collector)?;
             if n > 0 {
-                notices.push("No section matched every word; showing sections that match some of them.".into());
+                notices.push(
+                    "No section matched every word; showing sections that match some of them."
+                        .into(),
+                );
                 top = t;
                 total = n;
             }
@@ -262,6 +273,26 @@ impl<'a> RunbookSearch<'a> {
         Ok(Some((total, top, notices)))
     }
 
+    /// The runbook, version and section a document stands for, from fast fields.
+    fn key_of(&self, addr: DocAddress) -> Result<HitKey, IndexError> {
+        let mut columns = self.columns.borrow_mut();
+        let cols = match columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let fast = self.searcher.segment_reader(addr.segment_ord).fast_fields();
+                e.insert(Columns {
+                    runbook: fast.u64("runbook_key")?,
+                    version: fast.u64("version_key")?,
+                    section: fast.u64("section_ord")?,
+                })
+            }
+        };
+        let get = |c: &tantivy::columnar::Column<u64>| c.first(addr.doc_id).unwrap_or_default();
+        Ok((get(&cols.runbook), get(&cols.version), get(&cols.section)))
+    }
+
+    /// A hit read from the in-memory catalog; `None` if the reader may not see it or the
+    /// index is a moment ahead of the catalog.
     fn load_hit(
         &self,
         addr: DocAddress,
@@ -269,29 +300,32 @@ impl<'a> RunbookSearch<'a> {
         groups: &[GroupName],
         snippets: &Snippets,
     ) -> Result<Option<Hit>, IndexError> {
-        let f = self.fields();
-        let doc: TantivyDocument = self.searcher.doc(addr)?;
-        let stem = text_of(&doc, f.runbook);
+        let (key, version, ord) = self.key_of(addr)?;
         // The catalog is the source of truth for access; the index query already filtered,
         // this guards against an index that lags a permission change.
         let Some(runbook) = self
             .catalog
-            .get(&stem)
+            .keys
+            .get(&key)
             .filter(|rb| rb.readable_by(groups))
-            .cloned()
         else {
             return Ok(None);
         };
-        let path = text_of(&doc, f.path)
-            .split(PATH_SEP)
-            .map(str::to_string)
-            .collect();
+        if version_key(&runbook.hash) != version {
+            return Ok(None);
+        }
+        let Some(section) = usize::try_from(ord)
+            .ok()
+            .and_then(|i| runbook.sections.get(i))
+        else {
+            return Ok(None);
+        };
         Ok(Some(Hit {
-            runbook,
-            anchor: text_of(&doc, f.anchor),
-            heading: text_of(&doc, f.heading),
-            path,
-            snippet: snippets.for_doc(&doc, f),
+            runbook: runbook.clone(),
+            anchor: section.anchor.clone(),
+            heading: section.heading.clone(),
+            path: section.path.clone(),
+            snippet: snippets.for_section(&section.text, &section.code),
             score,
         }))
     }
@@ -360,14 +394,53 @@ impl<'a> RunbookSearch<'a> {
                 (f.heading_exact, 15.0),
                 (f.service, 5.0),
             ] {
-                must.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(term_query(field, &whole), boost)),
-                ));
+                if let Some(q) = self.present_term(field, &whole, boost) {
+                    must.push((Occur::Should, q));
+                }
             }
         }
         must.push((Occur::Must, access_query(&f, groups)));
         Some(Box::new(BooleanQuery::new(must)))
+    }
+
+    /// A boosted term query, or `None` when no document has the term.
+    fn present_term(&self, field: Field, text: &str, boost: f32) -> Option<Box<dyn Query>> {
+        let term = Term::from_field_text(field, text);
+        (self.searcher.doc_freq(&term).unwrap_or(0) > 0).then(|| {
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                boost,
+            )) as Box<dyn Query>
+        })
+    }
+
+    /// Whether the index holds the token or one of its plural forms in any searched field.
+    fn is_known(&self, token: &str) -> bool {
+        let f = *self.fields();
+        plural_variants(token).iter().any(|variant| {
+            weighted_fields(&f).iter().any(|(field, _)| {
+                self.searcher
+                    .doc_freq(&Term::from_field_text(*field, variant))
+                    .unwrap_or(0)
+                    > 0
+            })
+        })
+    }
+
+    /// Snippet generators for this query; words the index does not know are highlighted
+    /// where a close spelling appears.
+    fn snippets(&self, q: &ParsedQuery) -> Result<Snippets, IndexError> {
+        let mut tokens: Vec<String> = Vec::new();
+        let mut unknown = Vec::new();
+        for text in q.words.iter().chain(q.phrases.iter()) {
+            for t in analyze(text) {
+                if let Some(d) = typo_distance(&t).filter(|_| !self.is_known(&t)) {
+                    unknown.push((t.clone(), d));
+                }
+                tokens.extend(plural_variants(&t));
+            }
+        }
+        Snippets::new(&self.searcher, self.fields(), tokens, unknown)
     }
 
     /// One typed word: exact and plural forms in every field, a typo-tolerant form when the
@@ -380,26 +453,19 @@ impl<'a> RunbookSearch<'a> {
         let token = tokens.into_iter().next()?;
         let f = *self.fields();
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut known = false;
+        // Only terms the index holds become clauses: each clause costs statistics lookups
+        // across segments, and most (variant, field) pairs are absent.
         for variant in plural_variants(&token) {
             for (field, boost) in weighted_fields(&f) {
-                let term = Term::from_field_text(field, &variant);
-                if !known && self.searcher.doc_freq(&term).unwrap_or(0) > 0 {
-                    known = true;
-                }
                 let boost = if variant == token { boost } else { boost * 0.8 };
-                any.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                        boost,
-                    )),
-                ));
+                if let Some(q) = self.present_term(field, &variant, boost) {
+                    any.push((Occur::Should, q));
+                }
             }
         }
+        let known = !any.is_empty();
         let chars = token.chars().count();
-        if !known && chars >= 4 {
-            let distance = if chars >= 9 { 2 } else { 1 };
+        if !known && let Some(distance) = typo_distance(&token) {
             for (field, boost) in weighted_fields(&f).into_iter().take(6) {
                 let fuzzy =
                     FuzzyTermQuery::new(Term::from_field_text(field, &token), distance, true);
@@ -409,7 +475,9 @@ impl<'a> RunbookSearch<'a> {
                 ));
             }
         }
-        if open && chars >= 2 {
+        // A word the index knows is probably finished; only an unknown one is expanded as a
+        // prefix (expanding `pg` or `latency` would union hundreds of terms for no gain).
+        if open && !known && chars >= 2 {
             let fields = weighted_fields(&f);
             let take = if chars >= 4 { 6 } else { 4 };
             for (field, boost) in fields.into_iter().take(take) {
@@ -497,65 +565,135 @@ fn plural_variants(token: &str) -> Vec<String> {
     v
 }
 
-fn text_of(doc: &TantivyDocument, field: Field) -> String {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
+/// Edits tolerated in a word the index does not know: none below 4 characters, one up to
+/// 8, two beyond.
+fn typo_distance(token: &str) -> Option<u8> {
+    match token.chars().count() {
+        0..=3 => None,
+        4..=8 => Some(1),
+        _ => Some(2),
+    }
+}
+
+/// Whether `a` and `b` are at most `max` edits apart (insert, delete, substitute, or swap
+/// two neighbours).
+fn within_edits(a: &str, b: &str, max: u8) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let max = max as usize;
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    let mut prev2: Vec<usize> = Vec::new();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        if cur.iter().min().is_some_and(|m| *m > max) {
+            return false;
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev[b.len()] <= max
 }
 
 /// Snippet generators for the body and the code of a section.
 struct Snippets {
+    searcher: Searcher,
+    fields: Fields,
+    tokens: Vec<String>,
+    /// Query words the index does not know, with the edits tolerated.
+    unknown: Vec<(String, u8)>,
     body: SnippetGenerator,
     code: SnippetGenerator,
 }
 
+fn snippet_generator(
+    searcher: &Searcher,
+    field: Field,
+    tokens: &[String],
+) -> Result<SnippetGenerator, IndexError> {
+    let terms = tokens
+        .iter()
+        .map(|t| (Occur::Should, term_query(field, t)))
+        .collect();
+    let mut generator = SnippetGenerator::create(searcher, &BooleanQuery::new(terms), field)?;
+    generator.set_max_num_chars(SNIPPET_CHARS);
+    Ok(generator)
+}
+
 impl Snippets {
-    fn new(searcher: &Searcher, f: &Fields, q: &ParsedQuery) -> Result<Self, IndexError> {
-        let mut tokens: Vec<String> = Vec::new();
-        for text in q.words.iter().chain(q.phrases.iter()) {
-            for t in analyze(text) {
-                tokens.extend(plural_variants(&t));
-            }
-        }
-        let make = |field: Field| -> Result<SnippetGenerator, IndexError> {
-            let terms = tokens
-                .iter()
-                .map(|t| (Occur::Should, term_query(field, t)))
-                .collect();
-            let mut generator =
-                SnippetGenerator::create(searcher, &BooleanQuery::new(terms), field)?;
-            generator.set_max_num_chars(SNIPPET_CHARS);
-            Ok(generator)
-        };
+    fn new(
+        searcher: &Searcher,
+        f: &Fields,
+        tokens: Vec<String>,
+        unknown: Vec<(String, u8)>,
+    ) -> Result<Self, IndexError> {
         Ok(Self {
-            body: make(f.body)?,
-            code: make(f.code)?,
+            body: snippet_generator(searcher, f.body, &tokens)?,
+            code: snippet_generator(searcher, f.code, &tokens)?,
+            searcher: searcher.clone(),
+            fields: *f,
+            tokens,
+            unknown,
         })
     }
 
-    fn for_doc(&self, doc: &TantivyDocument, f: &Fields) -> SnippetText {
-        let body = text_of(doc, f.body);
-        let s = self.body.snippet(&body);
-        if !s.highlighted().is_empty() {
-            return SnippetText {
-                text: s.fragment().to_string(),
-                highlights: s.highlighted().to_vec(),
-            };
-        }
-        let code = text_of(doc, f.code);
-        let c = self.code.snippet(&code);
-        if !c.highlighted().is_empty() {
-            return SnippetText {
-                text: c.fragment().to_string(),
-                highlights: c.highlighted().to_vec(),
-            };
+    fn for_section(&self, body: &str, code: &str) -> SnippetText {
+        let corrected = self.with_corrections(body, code);
+        let (body_gen, code_gen) = match &corrected {
+            Some((b, c)) => (b, c),
+            None => (&self.body, &self.code),
+        };
+        for (generator, text) in [(body_gen, body), (code_gen, code)] {
+            let s = generator.snippet(text);
+            if !s.highlighted().is_empty() {
+                return SnippetText {
+                    text: s.fragment().to_string(),
+                    highlights: s.highlighted().to_vec(),
+                };
+            }
         }
         let source = if body.trim().is_empty() { code } else { body };
         SnippetText {
             text: truncate_chars(source.trim(), SNIPPET_CHARS),
             highlights: Vec::new(),
         }
+    }
+
+    /// Generators that also mark this section's close spellings of unknown query words.
+    fn with_corrections(
+        &self,
+        body: &str,
+        code: &str,
+    ) -> Option<(SnippetGenerator, SnippetGenerator)> {
+        if self.unknown.is_empty() {
+            return None;
+        }
+        let mut extra: Vec<String> = Vec::new();
+        for word in analyze(body).into_iter().chain(analyze(code)) {
+            if !extra.contains(&word)
+                && self
+                    .unknown
+                    .iter()
+                    .any(|(typo, d)| within_edits(typo, &word, *d))
+            {
+                extra.push(word);
+            }
+        }
+        if extra.is_empty() {
+            return None;
+        }
+        extra.extend(self.tokens.iter().cloned());
+        let body_gen = snippet_generator(&self.searcher, self.fields.body, &extra).ok()?;
+        let code_gen = snippet_generator(&self.searcher, self.fields.code, &extra).ok()?;
+        Some((body_gen, code_gen))
     }
 }
 
@@ -575,6 +713,15 @@ mod tests {
         assert_eq!(plural_variants("timeout"), ["timeout", "timeouts"]);
         assert_eq!(plural_variants("timeouts"), ["timeouts", "timeout"]);
         assert_eq!(plural_variants("5xx"), ["5xx"]);
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        assert!(within_edits("latncy", "latency", 1));
+        assert!(within_edits("evictoins", "evictions", 1));
+        assert!(!within_edits("latency", "lantern", 1));
+        assert!(within_edits("replcation", "replication", 2));
+        assert!(!within_edits("abcd", "wxyz", 2));
     }
 
     #[test]
