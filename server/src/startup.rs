@@ -15,6 +15,13 @@ use crate::portal::PortalService;
 use crate::runbooks::{RunbookLibrary, watch};
 use crate::state::AppState;
 
+/// The runtime `serve` runs on.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+}
+
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,

@@ -20,48 +20,54 @@ const NAV: &[(&str, &str, bool)] = &[
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let session = Resource::new(|| (), |_| get_session());
+    // The session is read in exactly one <Suspense>: a resource shared by two boundaries can
+    // stall server rendering (leptos-rs/leptos#4851).
     view! {
         <div class="app">
             <a class="skip-link" href="#content">"Skip to content"</a>
-            <Suspense fallback=|| ()>
+            <Suspense fallback=|| view! { <TopBar info=SessionInfo::default() /> }>
                 {move || Suspend::new(async move {
                     let info = session.await.unwrap_or_default();
-                    info.dev_login.then(|| view! {
-                        <div class="devbanner" role="note">
-                            <strong>"Development sign-in"</strong>
-                            " — no identity provider is configured; anyone on this machine can pick a persona. Never expose this server."
-                        </div>
-                    })
+                    view! { <TopBar info /> }
                 })}
             </Suspense>
-            <header class="topbar">
-                <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">"G"</span>" Gatehouse"</a>
-                <nav class="mainnav" aria-label="Main">
-                    {NAV.iter().map(|(href, label, ready)| {
-                        if *ready {
-                            view! { <A href=*href exact=true>{*label}</A> }.into_any()
-                        } else {
-                            view! {
-                                <a class="soon" aria-disabled="true" title="Coming soon">
-                                    {*label}<span class="soon-tag">"soon"</span>
-                                </a>
-                            }.into_any()
-                        }
-                    }).collect_view()}
-                </nav>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let info = session.await.unwrap_or_default();
-                        view! { <UserBox info /> }
-                    })}
-                </Suspense>
-            </header>
             <main id="content" class="content">{children()}</main>
             <footer class="footer">
                 "Gatehouse — runbooks, templates and approvals with guardrails. Press "
                 <kbd>"/"</kbd>" to search."
             </footer>
         </div>
+    }
+}
+
+/// The development banner (when active) and the top bar with navigation and the user.
+#[component]
+fn TopBar(info: SessionInfo) -> impl IntoView {
+    let banner = info.dev_login.then(|| view! {
+        <div class="devbanner" role="note">
+            <strong>"Development sign-in"</strong>
+            " — no identity provider is configured; anyone on this machine can pick a persona. Never expose this server."
+        </div>
+    });
+    view! {
+        {banner}
+        <header class="topbar">
+            <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">"G"</span>" Gatehouse"</a>
+            <nav class="mainnav" aria-label="Main">
+                {NAV.iter().map(|(href, label, ready)| {
+                    if *ready {
+                        view! { <A href=*href exact=true>{*label}</A> }.into_any()
+                    } else {
+                        view! {
+                            <a class="soon" aria-disabled="true" title="Coming soon">
+                                {*label}<span class="soon-tag">"soon"</span>
+                            </a>
+                        }.into_any()
+                    }
+                }).collect_view()}
+            </nav>
+            <UserBox info />
+        </header>
     }
 }
 
