@@ -9,7 +9,12 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use std::sync::Arc;
+
 use server::config::Config;
+use server::runbooks::RunbookLibrary;
+use server::runbooks::library::LibraryError;
+use server::runbooks::names::GroupName;
 use server::startup::Application;
 
 const SECTIONS_PER_RUNBOOK: usize = 10;
@@ -282,6 +287,34 @@ fn queries(alerts: &[String]) -> Vec<String> {
     q
 }
 
+/// Runs every query four times on the blocking pool (the first round warms caches and is not
+/// counted); returns the sorted latencies and the number of results seen.
+async fn time_in_process(
+    library: &Arc<RunbookLibrary>,
+    queries: &[String],
+    search: fn(&RunbookLibrary, &str, &[GroupName]) -> Result<usize, LibraryError>,
+) -> (Vec<Duration>, usize) {
+    let groups = vec![GroupName::parse("developers").expect("group")];
+    let mut times = Vec::new();
+    let mut results = 0;
+    for round in 0..4 {
+        for q in queries {
+            let (lib, q, groups) = (library.clone(), q.clone(), groups.clone());
+            let t = Instant::now();
+            let n = tokio::task::spawn_blocking(move || search(&lib, &q, &groups))
+                .await
+                .expect("join")
+                .expect("search");
+            if round > 0 {
+                times.push(t.elapsed());
+                results += n;
+            }
+        }
+    }
+    times.sort();
+    (times, results)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
@@ -338,41 +371,10 @@ fn main() {
         let base = format!("http://{}", app.local_addr());
         tokio::spawn(app.run_until_stopped());
 
-        // In-process: the portal's grouped search, with snippets, as a member of one group.
-        let groups = [server::runbooks::names::GroupName::parse("developers").expect("group")];
-        let mut inproc = Vec::new();
-        let mut hits = 0usize;
-        for round in 0..4 {
-            for q in &queries {
-                let lib = library.clone();
-                let q = q.clone();
-                let groups = groups.clone();
-                let t = Instant::now();
-                let found = tokio::task::spawn_blocking(move || lib.search_grouped(&q, &groups, 20)).await.expect("join").expect("search");
-                let took = t.elapsed();
-                if round > 0 {
-                    inproc.push(took);
-                    hits += found.groups.len();
-                }
-            }
-        }
-        inproc.sort();
-
-        // In-process: the API's flat search, to tell search time from HTTP overhead.
-        let mut flat = Vec::new();
-        for round in 0..4 {
-            for q in &queries {
-                let lib = library.clone();
-                let q = q.clone();
-                let groups = groups.clone();
-                let t = Instant::now();
-                tokio::task::spawn_blocking(move || lib.search_flat(&q, &groups, 20)).await.expect("join").expect("search");
-                if round > 0 {
-                    flat.push(t.elapsed());
-                }
-            }
-        }
-        flat.sort();
+        // In-process: the portal's grouped search, and the API's flat one (to tell search time
+        // from HTTP overhead), both with snippets, as a member of one group.
+        let (inproc, hits) = time_in_process(&library, &queries, |lib, q, g| lib.search_grouped(q, g, 20).map(|r| r.groups.len())).await;
+        let (flat, _) = time_in_process(&library, &queries, |lib, q, g| lib.search_flat(q, g, 20).map(|r| r.hits.len())).await;
 
         // Through HTTP on loopback: the JSON API, with snippets, one client, keep-alive.
         let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client");

@@ -36,6 +36,7 @@ pub fn SearchPage() -> impl IntoView {
         },
     );
     let facets = Resource::new(|| (), |_| get_facets());
+    let searching = RwSignal::new(false);
 
     view! {
         <Title text="Runbook search" />
@@ -43,8 +44,11 @@ pub fn SearchPage() -> impl IntoView {
         <p class="lede">"Search every runbook section you may read. Filters: "
             <code>"service:"</code>", "<code>"tag:"</code>", "<code>"alert:"</code>
             "; \"quoted phrases\"; "<code>"-word"</code>" to exclude."</p>
-        <SearchForm current facets />
-        <Transition fallback=|| view! { <p class="loading"><span class="spinner"></span>" Searching…"</p> }>
+        <SearchForm current facets searching />
+        <Transition
+            fallback=|| view! { <p class="loading"><span class="spinner"></span>" Searching…"</p> }
+            set_pending=searching.write_only()
+        >
             {move || Suspend::new(async move {
                 match results.await {
                     None => view! {
@@ -63,6 +67,8 @@ pub fn SearchPage() -> impl IntoView {
 fn SearchForm(
     current: Memo<SearchQuery>,
     facets: Resource<Result<crate::dto::Facets, crate::error::PortalError>>,
+    /// True while new results are on their way (shown next to the box).
+    searching: RwSignal<bool>,
 ) -> impl IntoView {
     let navigate = use_navigate();
     let pending = StoredValue::new(None::<TimeoutHandle>);
@@ -128,6 +134,9 @@ fn SearchForm(
                     prop:value=move || current.with(|c| c.q.clone())
                     on:input=move |_| follow_soon() />
                 <button class="btn primary" type="submit">"Search"</button>
+                <span class="loading" role="status" aria-live="polite">
+                    {move || searching.get().then(|| view! { <span class="spinner"></span>" Updating…" })}
+                </span>
             </div>
             <div class="filters row">
                 <Transition fallback=|| ()>

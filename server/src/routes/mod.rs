@@ -12,6 +12,10 @@ pub mod pages;
 use axum::Router;
 use axum::middleware;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+
+/// No request may take longer than this; a stuck one answers 503 instead of hanging.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
@@ -26,6 +30,10 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(assets::router())
         .merge(pages::router(&state))
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
         .layer(middleware::from_fn_with_state(state.clone(), caller::resolve))
         .layer(
