@@ -90,6 +90,22 @@ fn the_word_being_typed_matches_as_a_prefix() {
 }
 
 #[test]
+fn the_word_being_typed_is_highlighted_where_it_is_completed() {
+    let found = library().search_flat("pgbounc", &[], 3).expect("search");
+    let marked: Vec<String> = found.hits[0]
+        .snippet
+        .parts()
+        .iter()
+        .filter(|(_, hit)| *hit)
+        .map(|(t, _)| t.to_lowercase())
+        .collect();
+    assert!(
+        !marked.is_empty() && marked.iter().all(|t| t.starts_with("pgbounc")),
+        "{marked:?}"
+    );
+}
+
+#[test]
 fn quoted_phrases_match_words_in_order() {
     let hits = top("\"consumer lag\"");
     assert!(!hits.is_empty());

@@ -432,15 +432,26 @@ impl<'a> RunbookSearch<'a> {
     fn snippets(&self, q: &ParsedQuery) -> Result<Snippets, IndexError> {
         let mut tokens: Vec<String> = Vec::new();
         let mut unknown = Vec::new();
-        for text in q.words.iter().chain(q.phrases.iter()) {
+        let mut prefix = None;
+        let last = q.words.len().saturating_sub(1);
+        for (i, text) in q.words.iter().chain(q.phrases.iter()).enumerate() {
             for t in analyze(text) {
-                if let Some(d) = typo_distance(&t).filter(|_| !self.is_known(&t)) {
+                let known = self.is_known(&t);
+                if let Some(d) = typo_distance(&t).filter(|_| !known) {
                     unknown.push((t.clone(), d));
+                }
+                if !known
+                    && i == last
+                    && q.last_word_open
+                    && q.phrases.is_empty()
+                    && t.chars().count() >= 2
+                {
+                    prefix = Some(t.clone());
                 }
                 tokens.extend(plural_variants(&t));
             }
         }
-        Snippets::new(&self.searcher, self.fields(), tokens, unknown)
+        Snippets::new(&self.searcher, self.fields(), tokens, unknown, prefix)
     }
 
     /// One typed word: exact and plural forms in every field, a typo-tolerant form when the
@@ -610,6 +621,8 @@ struct Snippets {
     tokens: Vec<String>,
     /// Query words the index does not know, with the edits tolerated.
     unknown: Vec<(String, u8)>,
+    /// The unfinished last word, matched as a prefix.
+    prefix: Option<String>,
     body: SnippetGenerator,
     code: SnippetGenerator,
 }
@@ -634,6 +647,7 @@ impl Snippets {
         f: &Fields,
         tokens: Vec<String>,
         unknown: Vec<(String, u8)>,
+        prefix: Option<String>,
     ) -> Result<Self, IndexError> {
         Ok(Self {
             body: snippet_generator(searcher, f.body, &tokens)?,
@@ -642,6 +656,7 @@ impl Snippets {
             fields: *f,
             tokens,
             unknown,
+            prefix,
         })
     }
 
@@ -667,22 +682,25 @@ impl Snippets {
         }
     }
 
-    /// Generators that also mark this section's close spellings of unknown query words.
+    /// Generators that also mark this section's close spellings of unknown query words and
+    /// completions of the word being typed.
     fn with_corrections(
         &self,
         body: &str,
         code: &str,
     ) -> Option<(SnippetGenerator, SnippetGenerator)> {
-        if self.unknown.is_empty() {
+        if self.unknown.is_empty() && self.prefix.is_none() {
             return None;
         }
         let mut extra: Vec<String> = Vec::new();
         for word in analyze(body).into_iter().chain(analyze(code)) {
+            let completes = self.prefix.as_deref().is_some_and(|p| word.starts_with(p));
             if !extra.contains(&word)
-                && self
-                    .unknown
-                    .iter()
-                    .any(|(typo, d)| within_edits(typo, &word, *d))
+                && (completes
+                    || self
+                        .unknown
+                        .iter()
+                        .any(|(typo, d)| within_edits(typo, &word, *d)))
             {
                 extra.push(word);
             }
