@@ -1,7 +1,7 @@
 //! Runbooks: files with front matter, parsed into sections, indexed, searched and rendered.
 //!
 //! Data flow: [`catalog`] reads the directory (using [`front_matter`] and [`document`]),
-//! [`index`] keeps tantivy in step, [`search`] answers [`query`]s, and [`library`] ties them
+//! [`index`] keeps tantivy in step, [`search`] answers [`query`]s (with [`snippets`]), and [`library`] ties them
 //! together for the portal, the API and the command line. [`watch`] triggers refreshes.
 
 pub mod anchors;
@@ -13,6 +13,7 @@ pub mod library;
 pub mod names;
 pub mod query;
 pub mod search;
+pub mod snippets;
 pub mod watch;
 
 pub use library::{AlertTarget, RunbookLibrary};
