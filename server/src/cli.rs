@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::routes::api::SearchJson;
 use crate::runbooks::RunbookLibrary;
 use crate::runbooks::names::GroupName;
+use crate::sanitizer::{Category, Sanitizer, redact as redaction};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -44,6 +45,16 @@ pub enum Command {
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
     },
+    /// Mask secrets, personal data and internal addresses. Reads JSON Lines
+    /// {"id":…,"text":"…"} on stdin and writes {"id":…,"text":"…","findings":[…]} per line.
+    Redact {
+        /// Mask plain text from stdin to stdout instead of JSON Lines.
+        #[arg(long)]
+        plain: bool,
+        /// List the categories and exit.
+        #[arg(long)]
+        list: bool,
+    },
     /// Check every runbook file and list the problems; exits 1 if there are any.
     CheckRunbooks {
         #[arg(long)]
@@ -61,7 +72,14 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    crate::telemetry::init(config.log_format);
+    let sanitizer = match Sanitizer::with_options(&config.sanitizer) {
+        Ok(s) => std::sync::Arc::new(s),
+        Err(err) => {
+            eprintln!("gatehouse: invalid setting sanitizer: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(config.log_format, sanitizer.clone());
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
         Command::Search {
@@ -78,6 +96,7 @@ pub fn run() -> ExitCode {
             &query.join(" "),
         ),
         Command::CheckRunbooks { runbooks } => check(runbooks.unwrap_or(config.runbooks_dir)),
+        Command::Redact { plain, list } => redact(&sanitizer, plain, list),
     }
 }
 
@@ -196,6 +215,38 @@ fn check(dir: PathBuf) -> ExitCode {
             } else {
                 ExitCode::FAILURE
             }
+        }
+    }
+}
+
+fn redact(sanitizer: &Sanitizer, plain: bool, list: bool) -> ExitCode {
+    if list {
+        let mut out = std::io::stdout().lock();
+        for c in Category::ALL {
+            if writeln!(out, "{:<20} {}", c.name(), c.description()).is_err() {
+                return ExitCode::FAILURE;
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    let stdin = std::io::stdin().lock();
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = if plain {
+        redaction::plain(sanitizer, stdin, stdout)
+    } else {
+        redaction::json_lines(sanitizer, stdin, stdout)
+    };
+    match result {
+        Ok(stats) => {
+            eprintln!(
+                "{} line(s), {} finding(s), {} bad line(s)",
+                stats.lines, stats.findings, stats.errors
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("gatehouse redact: {err}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -40,6 +40,30 @@ struct RawConfig {
     oidc_client_id: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     oidc_client_secret: Option<String>,
+    /// Only from the file: `[sanitizer]` with `disabled`, `internal_domains`,
+    /// `internal_cidrs` and `[[sanitizer.patterns]]` (`name`, `regex`).
+    #[serde(default)]
+    sanitizer: Option<RawSanitizer>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSanitizer {
+    #[serde(default)]
+    disabled: Vec<String>,
+    #[serde(default)]
+    internal_domains: Vec<String>,
+    #[serde(default)]
+    internal_cidrs: Vec<String>,
+    #[serde(default)]
+    patterns: Vec<RawPattern>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPattern {
+    name: String,
+    regex: String,
 }
 
 /// Environment values arrive typed ("12" as a number, "true" as a bool); every setting is
@@ -124,6 +148,8 @@ pub struct Config {
     pub session_ttl: chrono::Duration,
     pub session_idle: chrono::Duration,
     pub oidc: Option<OidcConfig>,
+    /// Sanitizer settings, already checked to compile.
+    pub sanitizer: crate::sanitizer::Options,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gatehouse.db?mode=rwc";
@@ -243,6 +269,7 @@ impl Config {
                 ));
             }
         };
+        let sanitizer = sanitizer_options(raw.sanitizer.unwrap_or_default())?;
         let dir = |value: Option<String>, default: &str| {
             PathBuf::from(value.unwrap_or_else(|| default.to_string()))
         };
@@ -257,6 +284,7 @@ impl Config {
             session_ttl: chrono::Duration::hours(hours),
             session_idle: chrono::Duration::minutes(idle),
             oidc,
+            sanitizer,
         })
     }
 
@@ -297,6 +325,36 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
     }
+}
+
+fn sanitizer_options(raw: RawSanitizer) -> Result<crate::sanitizer::Options, ConfigError> {
+    use crate::sanitizer::{Category, CustomPattern, Options, Sanitizer};
+    let mut disabled = Vec::new();
+    for name in &raw.disabled {
+        let category = Category::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
+            invalid(
+                "sanitizer.disabled",
+                format!("unknown category `{name}`; known: {}", known.join(", ")),
+            )
+        })?;
+        disabled.push(category);
+    }
+    let options = Options {
+        disabled,
+        internal_domains: raw.internal_domains,
+        internal_cidrs: raw.internal_cidrs,
+        patterns: raw
+            .patterns
+            .into_iter()
+            .map(|p| CustomPattern {
+                name: p.name,
+                regex: p.regex,
+            })
+            .collect(),
+    };
+    Sanitizer::with_options(&options).map_err(|e| invalid("sanitizer", e.to_string()))?;
+    Ok(options)
 }
 
 fn parse_number(

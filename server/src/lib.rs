@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod portal;
 pub mod routes;
 pub mod runbooks;
+pub mod sanitizer;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -3,15 +3,17 @@
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
+use crate::sanitizer::log_guard::SanitizingStderr;
 
-/// Installs the global subscriber, writing to stderr. `RUST_LOG` overrides the levels.
-pub fn init(format: LogFormat) {
+/// Installs the global subscriber, writing to stderr through the sanitizer (no log line
+/// carries a secret, personal data or internal address). `RUST_LOG` overrides the levels.
+pub fn init(format: LogFormat, sanitizer: std::sync::Arc<crate::sanitizer::Sanitizer>) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         EnvFilter::new("info,tantivy=warn,sqlx=warn,sea_orm=warn,tower_http=info")
     });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(SanitizingStderr::new(sanitizer));
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),

@@ -180,3 +180,125 @@ fn serve_stops_cleanly_on_sigterm() {
         "{rest:?}"
     );
 }
+
+#[test]
+fn redact_masks_json_lines_and_reports_bad_lines() {
+    use std::io::Write;
+    let mut child = gatehouse()
+        .args(["redact"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let input = b"{\"id\":\"a\",\"text\":\"token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 ok\"}\n{broken\n{\"id\":7,\"text\":\"nothing here\"}\n";
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .expect("utf8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["text"], "token [REDACTED:github-token] ok");
+    assert_eq!(lines[0]["findings"][0]["category"], "github-token");
+    assert_eq!(lines[0]["findings"][0]["start"], 6);
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .expect("error")
+            .starts_with("line 2:")
+    );
+    assert_eq!(lines[2]["text"], "nothing here");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("ghp_"),
+        "the value never reaches stderr"
+    );
+}
+
+#[test]
+fn redact_plain_masks_stdin_to_stdout() {
+    use std::io::Write;
+    let mut child = gatehouse()
+        .args(["redact", "--plain"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"DB_PASSWORD=hunter2\nhost pg-0.db.internal\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("utf8"),
+        "DB_PASSWORD=[REDACTED:generic-secret]\nhost [REDACTED:internal-hostname]\n"
+    );
+}
+
+#[test]
+fn a_bad_sanitizer_pattern_in_the_config_file_stops_with_its_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("gatehouse.toml");
+    std::fs::write(
+        &file,
+        "[sanitizer]\npatterns = [{ name = \"acme-key\", regex = \"(unclosed\" }]\n",
+    )
+    .expect("write");
+    let out = gatehouse()
+        .env("GATEHOUSE_CONFIG", &file)
+        .args(["redact", "--list"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sanitizer") && err.contains("`acme-key`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn logs_never_carry_a_value_the_sanitizer_masks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A runbooks folder whose path holds an internal host name, which start-up logs.
+    let runbooks = dir.path().join("pg-main-0.db.internal");
+    std::fs::create_dir_all(&runbooks).expect("dir");
+    let mut child = gatehouse()
+        .env("GATEHOUSE_BIND", "127.0.0.1:0")
+        .env("GATEHOUSE_RUNBOOKS_DIR", &runbooks)
+        .env("GATEHOUSE_INDEX_DIR", runbooks.join("idx"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.path().join("g.db").display()),
+        )
+        .args(["serve"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::{BufRead, BufReader};
+    let stderr = child.stderr.take().expect("stderr");
+    let mut seen = Vec::new();
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        let done = line.contains("Gatehouse is listening");
+        seen.push(line);
+        if done {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let all = seen.join("\n");
+    assert!(all.contains("creating a fresh runbook index"), "{all}");
+    assert!(!all.contains("pg-main-0.db.internal"), "{all}");
+    assert!(all.contains("[REDACTED:internal-hostname]"), "{all}");
+}

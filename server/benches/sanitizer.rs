@@ -1,0 +1,88 @@
+//! Sanitizer throughput on one core over generated, mixed DevOps text (logs, env files,
+//! YAML, curl commands, prose) with secrets, personal data and internal addresses mixed in.
+//!
+//! `cargo bench -p server --bench sanitizer` (50 MB; `GATEHOUSE_BENCH_MB` changes it).
+//! `GATEHOUSE_BENCH_WRITE=path` also writes the corpus, to run other scanners on it.
+
+use std::time::Instant;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use server::sanitizer::Sanitizer;
+
+const CLEAN: &[&str] = &[
+    "2026-11-26T02:07:49.557Z INFO checkout-api request completed status=200 latency_ms=41 route=/v2/checkout\n",
+    "kubectl -n payments rollout status deploy/checkout-api --timeout=120s\n",
+    "Deployed image ghcr.io/acme/checkout@sha256:0f9ac4a31b8e7e8d1b2c3d4e5f60718293a4b5c6d7e8f90123456789abcdef01 (v1.27.3)\n",
+    "commit 9fceb02d0ae598e95dc970b74767f19372d61af8 Merge pull request #4821 from acme/fix-pool\n",
+    "  replicas: 3\n  resources:\n    limits:\n      cpu: 500m\n      memory: 512Mi\n",
+    "If p99 latency stays above 2 s for ten minutes, roll back with helm rollback checkout 41 and page the owner.\n",
+    "WARN pgbouncer pool saturated cl_waiting=12 sv_active=80 maxwait=3s\n",
+    "See https://grafana.com/d/checkout-overview and https://github.com/acme/checkout/pull/4821\n",
+    "request_id=123e4567-e89b-12d3-a456-426614174000 user_agent=\"Mozilla/5.0\" bytes=5120\n",
+    "ERROR upstream connect error or disconnect/reset before headers. reset reason: connection timeout\n",
+];
+
+const SECRETS: &[&str] = &[
+    "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n",
+    "DB_PASSWORD=hunter2-prod-2026\n",
+    "DATABASE_URL=postgres://app:S3cr3tP4ss@pg-main-0.db.internal:5432/orders\n",
+    "curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' https://api.acme.io\n",
+    "paged alice.smith@acme-corp.com and +44 20 7946 0958\n",
+    "primary 10.42.7.19 replica 10.42.7.20\n",
+    "GITHUB_TOKEN=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\n",
+    "  password: correct-horse-battery\n",
+];
+
+fn main() {
+    let mb: usize = std::env::var("GATEHOUSE_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let target = mb * 1024 * 1024;
+    let mut rng = StdRng::seed_from_u64(3);
+    let mut text = String::with_capacity(target + 1024);
+    let mut planted = 0usize;
+    while text.len() < target {
+        if rng.random_ratio(1, 20) {
+            text.push_str(SECRETS[rng.random_range(0..SECRETS.len())]);
+            planted += 1;
+        } else {
+            text.push_str(CLEAN[rng.random_range(0..CLEAN.len())]);
+        }
+    }
+    if let Ok(path) = std::env::var("GATEHOUSE_BENCH_WRITE") {
+        std::fs::write(path, &text).expect("write corpus");
+    }
+    let sanitizer = Sanitizer::new();
+    // Documents are sanitized one at a time in practice: 64 KB chunks on line boundaries.
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + 64 * 1024).min(text.len());
+        while end < text.len() && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if let Some(nl) = text[end..].find('\n') {
+            end = (end + nl + 1).min(text.len());
+        }
+        chunks.push(&text[start..end]);
+        start = end;
+    }
+    let t = Instant::now();
+    let mut findings = 0;
+    for chunk in &chunks {
+        findings += sanitizer.sanitize(chunk).findings.len();
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "| corpus | {:.1} MB, {planted} planted sensitive lines |",
+        text.len() as f64 / 1e6
+    );
+    println!("| findings | {findings} |");
+    println!("| time, one core | {secs:.2} s |");
+    println!(
+        "| throughput, one core | {:.1} MB/s |",
+        text.len() as f64 / 1e6 / secs
+    );
+}

@@ -1,0 +1,446 @@
+//! Per-category cases (what must be masked, what must be left alone) and properties.
+
+use proptest::prelude::*;
+
+use super::*;
+
+/// Compiled once for the whole test run.
+fn shared() -> &'static Sanitizer {
+    static S: std::sync::LazyLock<Sanitizer> = std::sync::LazyLock::new(Sanitizer::new);
+    &S
+}
+
+fn masked(text: &str) -> String {
+    shared().sanitize(text).text
+}
+
+fn categories(text: &str) -> Vec<&'static str> {
+    shared()
+        .sanitize(text)
+        .findings
+        .iter()
+        .map(|f| f.category)
+        .collect()
+}
+
+/// (input, category expected, the secret value that must disappear)
+const POSITIVE: &[(&str, &str, &str)] = &[
+    (
+        "key id AKIAIOSFODNN7EXAMPLE in use",
+        "aws-access-key",
+        "AKIAIOSFODNN7EXAMPLE",
+    ),
+    (
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "aws-secret-key",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ),
+    (
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc\n-----END RSA PRIVATE KEY-----",
+        "private-key",
+        "MIIEowIBAAKCAQEA7",
+    ),
+    (
+        r#"{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n"}"#,
+        "private-key",
+        "MIIEvQIBADANBg",
+    ),
+    (
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
+        "private-key",
+        "b3BlbnNzaC1rZXktdjEAAAAA",
+    ),
+    (
+        "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFy==;EndpointSuffix=core.windows.net",
+        "azure-storage-key",
+        "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFy==",
+    ),
+    (
+        "https://acme.blob.core.windows.net/c/f?sv=2022-11-02&sig=abcDEF123%2Bxyz456QWE%3D",
+        "azure-sas-token",
+        "abcDEF123%2Bxyz456QWE%3D",
+    ),
+    (
+        "export GH=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+        "github-token",
+        "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+    ),
+    (
+        "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU",
+        "github-token",
+        "github_pat_11ABCDEFG0123456789",
+    ),
+    (
+        "token glpat-xYz123AbC456dEf789gH0i for ci",
+        "gitlab-token",
+        "glpat-xYz123AbC456dEf789gH0i",
+    ),
+    (
+        "SLACK=xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+        "slack-token",
+        "xoxb-123456789012",
+    ),
+    (
+        "curl https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        "slack-webhook",
+        "T00000000/B00000000",
+    ),
+    (
+        "stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+        "stripe-key",
+        "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+    ),
+    (
+        "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",
+        "sendgrid-key",
+        "SG.ngeVfQFYQlKU0ufo8x5d1A",
+    ),
+    (
+        "twilio SK0123456789abcdef0123456789abcdef",
+        "twilio-key",
+        "SK0123456789abcdef0123456789abcdef",
+    ),
+    (
+        "//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789",
+        "npm-token",
+        "npm_abcdefghijklmnopqrstuvwxyz0123456789",
+    ),
+    (
+        "password = pypi-AgEIcHlwaS5vcmcCJGFiY2RlZmdoLWlqa2wtbW5vcC1xcnN0LXV2d3h5ejAxMjM0NQ",
+        "pypi-token",
+        "pypi-AgEIcHlwaS5vcmcCJGFi",
+    ),
+    (
+        r#"{"auths": {"registry.acme.io": {"auth": "dXNlcjpodW50ZXIyMjIy"}}}"#,
+        "docker-auth",
+        "dXNlcjpodW50ZXIyMjIy",
+    ),
+    (
+        "VAULT_TOKEN=hvs.CAESIJlWvXg3nZfB8mQ2rT5kL9pA",
+        "vault-token",
+        "hvs.CAESIJlWvXg3nZfB8mQ2rT5kL9pA",
+    ),
+    (
+        "DD_API_KEY=0123456789abcdef0123456789abcdef",
+        "datadog-key",
+        "0123456789abcdef0123456789abcdef",
+    ),
+    (
+        "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        "jwt",
+        "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+    ),
+    (
+        "curl -H 'Authorization: Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0' https://api.acme.io",
+        "bearer-token",
+        "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+    ),
+    (
+        "fetch https://deploy:Sup3rS3cret!@artifacts.acme.io/repo",
+        "url-credentials",
+        "Sup3rS3cret!",
+    ),
+    (
+        "DATABASE_URL=postgres://app:hunter2pass@db.acme.io:5432/orders",
+        "connection-string",
+        "hunter2pass",
+    ),
+    (
+        "Server=db.acme.io;Database=orders;User Id=app;Password=P@ssw0rd-2024;",
+        "connection-string",
+        "P@ssw0rd-2024",
+    ),
+    ("DB_PASSWORD=hunter2", "generic-secret", "hunter2"),
+    (
+        "  password: correct-horse-battery",
+        "generic-secret",
+        "correct-horse-battery",
+    ),
+    (
+        r#"{"client_secret": "a1b2c3d4e5f6 with spaces"}"#,
+        "generic-secret",
+        "a1b2c3d4e5f6 with spaces",
+    ),
+    (
+        "[db]\npassword = letmein42\n",
+        "generic-secret",
+        "letmein42",
+    ),
+    (
+        "mysql --user app --password=Tr0ub4dor&3 orders",
+        "generic-secret",
+        "Tr0ub4dor&3",
+    ),
+    (
+        "deployctl push --api-token s3kr1t-t0ken app",
+        "generic-secret",
+        "s3kr1t-t0ken",
+    ),
+    (
+        "ping alice.smith@acme-corp.com about it",
+        "email",
+        "alice.smith@acme-corp.com",
+    ),
+    ("call +44 20 7946 0958 now", "phone", "+44 20 7946 0958"),
+    (
+        "card 4111 1111 1111 1111 declined",
+        "payment-card",
+        "4111 1111 1111 1111",
+    ),
+    (
+        "IBAN DE89 3704 0044 0532 0130 00 for refunds",
+        "iban",
+        "DE89 3704 0044 0532 0130 00",
+    ),
+    ("ssn 123-45-6789 on file", "national-id", "123-45-6789"),
+    ("primary at 10.42.7.19 failed", "private-ip", "10.42.7.19"),
+    (
+        "pod ip fd12:3456:789a::1 unreachable",
+        "private-ip",
+        "fd12:3456:789a::1",
+    ),
+    (
+        "ssh pg-main-0.db.internal",
+        "internal-hostname",
+        "pg-main-0.db.internal",
+    ),
+    (
+        "curl http://checkout.payments.svc.cluster.local:8080/healthz",
+        "internal-url",
+        "checkout.payments.svc.cluster.local",
+    ),
+];
+
+#[test]
+fn every_category_is_found_and_its_value_removed() {
+    for (input, category, secret) in POSITIVE {
+        let out = shared().sanitize(input);
+        assert!(
+            out.findings.iter().any(|f| f.category == *category),
+            "{category} not found in {input:?}: {:?} -> {}",
+            out.findings,
+            out.text
+        );
+        assert!(
+            !out.text.contains(secret),
+            "{secret} survived in {}",
+            out.text
+        );
+        assert!(
+            out.text.contains(&format!("[REDACTED:{category}]")),
+            "{}",
+            out.text
+        );
+    }
+}
+
+#[test]
+fn every_category_has_a_positive_case() {
+    for c in Category::ALL {
+        assert!(
+            POSITIVE.iter().any(|(_, name, _)| *name == c.name()),
+            "no case for {c}"
+        );
+    }
+}
+
+const LEAVE_ALONE: &[&str] = &[
+    "commit 9fceb02d0ae598e95dc970b74767f19372d61af8 fixed it",
+    "request id 123e4567-e89b-12d3-a456-426614174000",
+    "image ghcr.io/acme/api@sha256:0f9ac4a31b8e7e8d1b2c3d4e5f60718293a4b5c6d7e8f90123456789abcdef01",
+    "upgrade to v1.27.3 or 2.0.0-rc.1",
+    "see https://grafana.com/docs/ and https://github.com/acme/api/pull/42",
+    "password: <PASSWORD>",
+    "DB_PASSWORD=${DB_PASSWORD}",
+    "token: changeme",
+    "api_key: xxxx",
+    "secret: ****",
+    "password: [REDACTED:generic-secret]",
+    "mail ops@example.com or test@foo.example.org",
+    "docs use 192.0.2.10, 198.51.100.7, 203.0.113.5 and 2001:db8::1",
+    "public resolver 8.8.8.8",
+    "The token expires after one hour; rotate the secret quarterly.",
+    "secretName: db-credentials",
+    "token_url: https://auth.acme.io/oauth/token",
+    "password_file: /run/secrets/db",
+    "git clone git@github.com:acme/api.git",
+    "Set a strong password and keep the API key in Vault.",
+    "latency p99 is 1234567 ns over 12 pods",
+    "kubectl get secret db-creds -o yaml",
+];
+
+#[test]
+fn ordinary_devops_text_is_left_alone() {
+    for input in LEAVE_ALONE {
+        let out = shared().sanitize(input);
+        assert_eq!(out.text, *input, "changed: {:?}", out.findings);
+    }
+}
+
+#[test]
+fn structure_around_a_secret_is_kept() {
+    assert_eq!(
+        masked("password: hunter2"),
+        "password: [REDACTED:generic-secret]"
+    );
+    assert_eq!(
+        masked("DB_PASSWORD=hunter2 ./run"),
+        "DB_PASSWORD=[REDACTED:generic-secret] ./run"
+    );
+    assert_eq!(
+        masked("postgres://app:hunter2pass@db.acme.io/x"),
+        "postgres://app:[REDACTED:connection-string]@db.acme.io/x"
+    );
+    let pem = "x\n-----BEGIN PRIVATE KEY-----\nAAAA\nBBBB\n-----END PRIVATE KEY-----\ny";
+    assert_eq!(masked(pem), "x\n[REDACTED:private-key]\ny");
+}
+
+#[test]
+fn findings_point_at_the_value_in_the_input() {
+    let input = "é key AKIAIOSFODNN7EXAMPLE and mail bob@acme.io";
+    let out = shared().sanitize(input);
+    assert_eq!(out.findings.len(), 2);
+    for f in &out.findings {
+        assert!(input.is_char_boundary(f.start) && input.is_char_boundary(f.end));
+    }
+    assert_eq!(
+        &input[out.findings[0].start..out.findings[0].end],
+        "AKIAIOSFODNN7EXAMPLE"
+    );
+    assert_eq!(
+        &input[out.findings[1].start..out.findings[1].end],
+        "bob@acme.io"
+    );
+    assert_eq!(out.report().get("email"), Some(&1));
+}
+
+#[test]
+fn credentials_win_over_the_email_they_resemble() {
+    assert_eq!(
+        categories("https://deploy:pa55w0rd@artifacts.acme.io/x"),
+        ["url-credentials"]
+    );
+}
+
+#[test]
+fn invalid_checksums_are_not_masked() {
+    assert_eq!(
+        masked("order 4111 1111 1111 1112"),
+        "order 4111 1111 1111 1112"
+    );
+    assert_eq!(
+        masked("ref GB82WEST12345698765433"),
+        "ref GB82WEST12345698765433"
+    );
+    assert_eq!(masked("id 000-12-3456"), "id 000-12-3456");
+}
+
+#[test]
+fn options_disable_categories_and_add_domains_cidrs_and_patterns() {
+    let options = Options {
+        disabled: vec![Category::Email],
+        internal_domains: vec!["acme.net".into()],
+        internal_cidrs: vec!["203.0.113.0/24".into()],
+        patterns: vec![CustomPattern {
+            name: "acme-ticket-key".into(),
+            regex: r"ACME-[0-9A-F]{16}".into(),
+        }],
+    };
+    let s = Sanitizer::with_options(&options).expect("valid");
+    let out = s.sanitize("bob@acme.io on api.acme.net at 203.0.113.9 key ACME-0123456789ABCDEF");
+    assert_eq!(
+        out.text,
+        "bob@acme.io on [REDACTED:internal-hostname] at [REDACTED:private-ip] key [REDACTED:acme-ticket-key]"
+    );
+}
+
+#[test]
+fn a_bad_pattern_names_itself_and_the_reason() {
+    let options = Options {
+        patterns: vec![CustomPattern {
+            name: "broken".into(),
+            regex: "(unclosed".into(),
+        }],
+        ..Default::default()
+    };
+    let err = Sanitizer::with_options(&options)
+        .err()
+        .expect("rejected")
+        .to_string();
+    assert!(
+        err.contains("`broken`") && err.contains("unclosed"),
+        "{err}"
+    );
+}
+
+fn secret_strategy() -> impl Strategy<Value = (String, String)> {
+    prop_oneof![
+        "[A-Z0-9]{16}".prop_map(|s| (format!("AKIA{s}"), format!("AKIA{s}"))),
+        "[A-Za-z0-9]{36}".prop_map(|s| (format!("ghp_{s}"), format!("ghp_{s}"))),
+        "[a-zA-Z0-9]{10,20}".prop_map(|s| (format!("DB_PASSWORD=q{s}"), format!("q{s}"))),
+        "[a-z]{3,10}".prop_map(|s| (
+            format!("{s}.ops@acme-mail.io"),
+            format!("{s}.ops@acme-mail.io")
+        )),
+        "[a-z0-9]{3,10}"
+            .prop_map(|s| (format!("postgres://u:p{s}x@db.acme.io/d"), format!("p{s}x"))),
+        (1u8..255).prop_map(|o| (format!("10.0.{o}.7"), format!("10.0.{o}.7"))),
+    ]
+}
+
+fn prose() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            Just("deploy"),
+            Just("rollback"),
+            Just("the"),
+            Just("pod"),
+            Just("latency"),
+            Just("v1.2.3"),
+            Just("kubectl"),
+            Just("-n"),
+            Just("payments"),
+            Just("\n"),
+            Just("restart"),
+            Just("ok:"),
+            Just("9fceb02d0ae598e95dc970b74767f19372d61af8"),
+            Just("https://grafana.com/d/x"),
+        ],
+        0..30,
+    )
+    .prop_map(|w| w.join(" "))
+}
+
+proptest! {
+    #[test]
+    fn no_embedded_secret_survives((secret, value) in secret_strategy(), before in prose(), after in prose()) {
+        let text = format!("{before} {secret} {after}");
+        let out = shared().sanitize(&text);
+        prop_assert!(!out.text.contains(&value), "{} survived: {}", value, out.text);
+    }
+
+    #[test]
+    fn text_without_secrets_is_unchanged(text in prose()) {
+        prop_assert_eq!(shared().sanitize(&text).text, text);
+    }
+
+    #[test]
+    fn sanitizing_twice_changes_nothing(text in ".{0,200}", (secret, _v) in secret_strategy()) {
+        let s = shared();
+        let once = s.sanitize(&format!("{text} {secret}")).text;
+        let twice = s.sanitize(&once);
+        prop_assert_eq!(&twice.text, &once);
+        prop_assert!(twice.findings.is_empty());
+    }
+
+    #[test]
+    fn offsets_are_on_char_boundaries_and_ordered(text in "\\PC{0,300}") {
+        let out = shared().sanitize(&text);
+        let mut last = 0;
+        for f in &out.findings {
+            prop_assert!(f.start >= last && f.start < f.end && f.end <= text.len());
+            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            last = f.end;
+        }
+    }
+}
