@@ -50,7 +50,8 @@ fn spec(
     }
 }
 
-/// The built-in detectors, highest priority first. `internal_domains` are suffixes like
+/// The built-in detectors, highest priority first. Word boundaries are ASCII (`(?-u:\b)`):
+/// every pattern is ASCII, and Unicode boundaries would stop the fast DFA on non-ASCII text. `internal_domains` are suffixes like
 /// `internal` or `corp.acme.net` (already regex-escaped and joined with `|`).
 pub fn builtin(internal_domains: &str) -> Vec<Spec> {
     use Category as C;
@@ -66,19 +67,19 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         ),
         spec(
             C::Jwt,
-            r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+            r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
             &[0],
             Check::None,
         ),
         spec(
             C::GithubToken,
-            r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b",
+            r"(?-u:\b)(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?-u:\b)",
             &[0],
             Check::None,
         ),
         spec(
             C::GitlabToken,
-            r"\bgl(?:pat|rt|dt|ptt|ft|cbt)-[A-Za-z0-9_-]{20,}\b",
+            r"(?-u:\b)gl(?:pat|rt|dt|ptt|ft|cbt)-[A-Za-z0-9_-]{20,}(?-u:\b)",
             &[0],
             Check::None,
         ),
@@ -90,39 +91,49 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         ),
         spec(
             C::SlackToken,
-            r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{10,}\b",
+            r"(?-u:\b)x(?:ox[abposre]|app)-[A-Za-z0-9-]{10,}(?-u:\b)",
             &[0],
             Check::None,
         ),
         spec(
             C::StripeKey,
-            r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b",
+            r"(?-u:\b)(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}(?-u:\b)",
             &[0],
             Check::None,
         ),
         spec(
             C::SendgridKey,
-            r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\b",
+            r"(?-u:\b)SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}(?-u:\b)",
             &[0],
             Check::None,
         ),
-        spec(C::TwilioKey, r"\bSK[0-9a-f]{32}\b", &[0], Check::None),
-        spec(C::NpmToken, r"\bnpm_[A-Za-z0-9]{36}\b", &[0], Check::None),
+        spec(
+            C::TwilioKey,
+            r"(?-u:\b)SK[0-9a-f]{32}(?-u:\b)",
+            &[0],
+            Check::None,
+        ),
+        spec(
+            C::NpmToken,
+            r"(?-u:\b)npm_[A-Za-z0-9]{36}(?-u:\b)",
+            &[0],
+            Check::None,
+        ),
         spec(
             C::PypiToken,
-            r"\bpypi-AgE[A-Za-z0-9_-]{50,}",
+            r"(?-u:\b)pypi-AgE[A-Za-z0-9_-]{50,}",
             &[0],
             Check::None,
         ),
         spec(
             C::VaultToken,
-            r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}",
+            r"(?-u:\b)hv[sbr]\.[A-Za-z0-9_-]{24,}",
             &[0],
             Check::None,
         ),
         spec(
             C::AwsAccessKey,
-            r"\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}\b",
+            r"(?-u:\b)(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}(?-u:\b)",
             &[0],
             Check::None,
         ),
@@ -158,27 +169,27 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         ),
         spec(
             C::BearerToken,
-            r"(?i)\bbearer[ \t]+([A-Za-z0-9._~+/=-]{8,})",
+            r"(?i)(?-u:\b)bearer[ \t]+([A-Za-z0-9._~+/=-]{8,})",
             &[1],
             Check::NotPlaceholder,
         ),
         spec(
             C::InternalUrl,
             format!(
-                r#"(?i)\b[a-z][a-z0-9+.-]*://(?:[^\s/@"'<>]+@)?(?:{host}|{ipv4})(?::[0-9]{{1,5}})?(?:/[^\s"'<>)\]]*)?"#
+                r#"(?i)(?-u:\b)[a-z][a-z0-9+.-]*://(?:[^\s/@"'<>]+@)?(?:{host}|{ipv4})(?::[0-9]{{1,5}})?(?:/[^\s"'<>)\]]*)?"#
             ),
             &[0],
             Check::None,
         ),
         spec(
             C::ConnectionString,
-            format!(r"(?i)\b{DB_SCHEMES}://[^\s:/@]*:([^\s@/]+)@"),
+            format!(r"(?i)(?-u:\b){DB_SCHEMES}://[^\s:/@]*:([^\s@/]+)@"),
             &[1],
             Check::NotPlaceholder,
         ),
         spec(
             C::UrlCredentials,
-            r"(?i)\b[a-z][a-z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@",
+            r"(?i)(?-u:\b)[a-z][a-z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@",
             &[1],
             Check::NotPlaceholder,
         ),
@@ -206,44 +217,44 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         ),
         spec(
             C::Email,
-            r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
+            r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?-u:\b)",
             &[0],
             Check::Email,
         ),
         spec(
             C::Iban,
-            r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
+            r"(?-u:\b)[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?-u:\b)",
             &[0],
             Check::Iban,
         ),
         spec(
             C::PaymentCard,
-            r"\b[0-9](?:[ -]?[0-9]){12,18}\b",
+            r"(?-u:\b)[0-9](?:[ -]?[0-9]){12,18}(?-u:\b)",
             &[0],
             Check::Luhn,
         ),
         spec(
             C::NationalId,
-            r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b",
+            r"(?-u:\b)[0-9]{3}-[0-9]{2}-[0-9]{4}(?-u:\b)",
             &[0],
             Check::Ssn,
         ),
         spec(
             C::Phone,
-            r"(?m)(?:^|[^\w+])(\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,5})\b",
+            r"(?m)(?:^|[^\w+])(\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,5})(?-u:\b)",
             &[1],
             Check::None,
         ),
         spec(C::PrivateIp, ipv4.to_string(), &[0], Check::PrivateIpv4),
         spec(
             C::PrivateIp,
-            r"(?i)\bf[cde][0-9a-f]{2}:[0-9a-f:]*[0-9a-f]\b",
+            r"(?i)(?-u:\b)f[cde][0-9a-f]{2}:[0-9a-f:]*[0-9a-f](?-u:\b)",
             &[0],
             Check::PrivateIpv6,
         ),
         spec(
             C::InternalHostname,
-            format!(r"(?i)\b{host}\b"),
+            format!(r"(?i)(?-u:\b){host}(?-u:\b)"),
             &[0],
             Check::None,
         ),
