@@ -85,20 +85,20 @@ fn scalar<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
     }))
 }
 
-/// Environment names of the keys above, as users see them in messages.
-const KEYS: &[(&str, &str)] = &[
-    ("bind", "GATEHOUSE_BIND"),
-    ("database_url", "DATABASE_URL"),
-    ("runbooks_dir", "GATEHOUSE_RUNBOOKS_DIR"),
-    ("index_dir", "GATEHOUSE_INDEX_DIR"),
-    ("public_url", "GATEHOUSE_PUBLIC_URL"),
-    ("site_root", "GATEHOUSE_SITE_ROOT"),
-    ("log_format", "GATEHOUSE_LOG_FORMAT"),
-    ("session_ttl_hours", "GATEHOUSE_SESSION_TTL_HOURS"),
-    ("session_idle_minutes", "GATEHOUSE_SESSION_IDLE_MINUTES"),
-    ("oidc_issuer", "GATEHOUSE_OIDC_ISSUER"),
-    ("oidc_client_id", "GATEHOUSE_OIDC_CLIENT_ID"),
-    ("oidc_client_secret", "GATEHOUSE_OIDC_CLIENT_SECRET"),
+/// Keys read from `GATEHOUSE_<KEY>` environment variables (`database_url` comes from
+/// `DATABASE_URL`).
+const ENV_KEYS: &[&str] = &[
+    "bind",
+    "runbooks_dir",
+    "index_dir",
+    "public_url",
+    "site_root",
+    "log_format",
+    "session_ttl_hours",
+    "session_idle_minutes",
+    "oidc_issuer",
+    "oidc_client_id",
+    "oidc_client_secret",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -167,13 +167,8 @@ impl Config {
             }
             figment = figment.merge(Toml::file_exact(path));
         }
-        let env_keys: Vec<&str> = KEYS
-            .iter()
-            .filter(|(k, _)| *k != "database_url")
-            .map(|(k, _)| *k)
-            .collect();
         figment = figment
-            .merge(Env::prefixed("GATEHOUSE_").only(&env_keys))
+            .merge(Env::prefixed("GATEHOUSE_").only(ENV_KEYS))
             .merge(
                 Env::raw()
                     .only(&["DATABASE_URL"])

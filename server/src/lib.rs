@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod hashing;
 pub mod metrics;
 pub mod portal;
 pub mod routes;

@@ -38,7 +38,7 @@ pub struct SessionStore {
 }
 
 fn token_hash(token: &str) -> String {
-    crate::runbooks::catalog::content_hash(token.as_bytes())
+    crate::hashing::sha256_hex(token.as_bytes())
 }
 
 impl SessionStore {

@@ -11,7 +11,7 @@ pub const CSS: &str = include_str!("../../../style/main.css");
 
 /// The stylesheet URL, versioned by content so it can be cached for a year.
 pub fn stylesheet_href() -> String {
-    let hash = crate::runbooks::catalog::content_hash(CSS.as_bytes());
+    let hash = crate::hashing::sha256_hex(CSS.as_bytes());
     format!("/assets/gatehouse.css?v={}", &hash[..12])
 }
 

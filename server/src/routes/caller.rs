@@ -6,8 +6,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use cookie::Cookie;
 
-use app::port::Caller;
-
 use crate::auth::session::COOKIE;
 use crate::portal::caller_of;
 use crate::state::AppState;
@@ -39,12 +37,4 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         .extensions_mut()
         .insert(caller_of(identity.as_ref()));
     next.run(request).await
-}
-
-/// The caller of a request (anonymous when the middleware did not run).
-pub fn caller(request_extensions: &http::Extensions) -> Caller {
-    request_extensions
-        .get::<Caller>()
-        .cloned()
-        .unwrap_or_default()
 }

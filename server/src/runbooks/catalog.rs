@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
 
 use super::document::{self, Section};
 use super::front_matter::{self, FrontMatter, Visibility};
@@ -100,9 +99,9 @@ pub struct FileProblem {
     pub reason: String,
 }
 
-/// SHA-256 hex of some bytes.
+/// SHA-256 hex of a file's bytes.
 pub fn content_hash(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
+    crate::hashing::sha256_hex(bytes)
 }
 
 /// Every runbook in a directory, and the files that failed.

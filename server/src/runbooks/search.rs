@@ -106,6 +106,9 @@ pub struct RunbookSearch<'a> {
     catalog: &'a Catalog,
     searcher: Searcher,
     columns: std::cell::RefCell<HashMap<u32, Columns>>,
+    /// Whether the index holds a token, worked out once per query for both the query and
+    /// the snippets.
+    known: std::cell::RefCell<HashMap<String, bool>>,
 }
 
 impl<'a> RunbookSearch<'a> {
@@ -115,6 +118,7 @@ impl<'a> RunbookSearch<'a> {
             catalog,
             searcher: index.searcher(),
             columns: Default::default(),
+            known: Default::default(),
         }
     }
 
@@ -384,15 +388,20 @@ impl<'a> RunbookSearch<'a> {
 
     /// Whether the index holds the token or one of its plural forms in any searched field.
     fn is_known(&self, token: &str) -> bool {
+        if let Some(known) = self.known.borrow().get(token) {
+            return *known;
+        }
         let f = *self.fields();
-        plural_variants(token).iter().any(|variant| {
+        let known = plural_variants(token).iter().any(|variant| {
             weighted_fields(&f).iter().any(|(field, _)| {
                 self.searcher
                     .doc_freq(&Term::from_field_text(*field, variant))
                     .unwrap_or(0)
                     > 0
             })
-        })
+        });
+        self.known.borrow_mut().insert(token.to_string(), known);
+        known
     }
 
     /// Snippet generators for this query; words the index does not know are highlighted
@@ -443,6 +452,7 @@ impl<'a> RunbookSearch<'a> {
             }
         }
         let known = !any.is_empty();
+        self.known.borrow_mut().insert(token.clone(), known);
         let chars = token.chars().count();
         if !known && let Some(distance) = typo_distance(&token) {
             for (field, boost) in weighted_fields(&f).into_iter().take(6) {
