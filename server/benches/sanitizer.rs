@@ -34,6 +34,10 @@ const SECRETS: &[&str] = &[
     "primary 10.42.7.19 replica 10.42.7.20\n",
     "GITHUB_TOKEN=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\n",
     "  password: correct-horse-battery\n",
+    "curl -H 'Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l' https://nexus.acme.io/upload\n",
+    "kind: Secret\ndata:\n  tls.key: LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0t\n",
+    "Cookie: theme=dark; sessionid=7Hq2LxZp9RkV3mWc8TnB1yFd\n",
+    "customer NI number AB 12 34 56 C, card 4111 1111 1111 1111\n",
 ];
 
 fn main() {

@@ -58,23 +58,7 @@ pub fn is_placeholder(value: &str) -> bool {
 /// The Luhn check of payment card numbers.
 pub fn luhn(digits: &str) -> bool {
     let ds: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
-    if !(13..=19).contains(&ds.len()) {
-        return false;
-    }
-    let sum: u32 = ds
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| {
-            if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 { x - 9 } else { x }
-            } else {
-                *d
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
+    (13..=19).contains(&ds.len()) && luhn_sum(&ds).is_multiple_of(10)
 }
 
 /// The card looks like one of the major schemes (Visa, Mastercard, Amex, Discover, JCB…).
@@ -143,6 +127,175 @@ pub fn documentation_domain(domain: &str) -> bool {
         || d == "localhost"
 }
 
+/// UK National Insurance number: prefixes that are never issued are refused.
+pub fn nino(candidate: &str) -> bool {
+    let s: String = candidate.chars().filter(|c| !c.is_whitespace()).collect();
+    let prefix = s.get(..2).unwrap_or("");
+    s.len() == 9 && !["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(&prefix)
+}
+
+/// Canadian social insurance number: nine digits, Luhn, never starting with 0 or 8.
+pub fn sin(candidate: &str) -> bool {
+    let ds: Vec<u32> = candidate.chars().filter_map(|c| c.to_digit(10)).collect();
+    ds.len() == 9 && ds[0] != 0 && ds[0] != 8 && luhn_sum(&ds).is_multiple_of(10)
+}
+
+fn luhn_sum(ds: &[u32]) -> u32 {
+    ds.iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            if i % 2 == 1 {
+                (d * 2) % 9 + u32::from(*d == 9) * 9
+            } else {
+                *d
+            }
+        })
+        .sum()
+}
+
+/// Indian Aadhaar number: twelve digits, Verhoeff check digit.
+pub fn aadhaar(candidate: &str) -> bool {
+    const D: [[u8; 10]; 10] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+        [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+        [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+        [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+        [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+        [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+        [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+        [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+        [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+    ];
+    const P: [[u8; 10]; 8] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+        [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+        [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+        [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+        [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+        [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+        [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+    ];
+    let ds: Vec<u8> = candidate
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect();
+    if ds.len() != 12 {
+        return false;
+    }
+    let c = ds.iter().rev().enumerate().fold(0u8, |c, (i, d)| {
+        D[c as usize][P[i % 8][*d as usize] as usize]
+    });
+    c == 0
+}
+
+/// Spanish DNI (8 digits + letter) and NIE (X/Y/Z + 7 digits + letter): the letter is the
+/// number mod 23.
+pub fn dni(candidate: &str) -> bool {
+    const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+    let s: String = candidate.chars().filter(|c| *c != '-').collect();
+    let Some((body, letter)) = s.split_at_checked(s.len().saturating_sub(1)) else {
+        return false;
+    };
+    let digits = match body.as_bytes().first() {
+        Some(b'X') => format!("0{}", &body[1..]),
+        Some(b'Y') => format!("1{}", &body[1..]),
+        Some(b'Z') => format!("2{}", &body[1..]),
+        _ => body.to_string(),
+    };
+    match digits.parse::<u32>() {
+        Ok(n) if digits.len() == 8 => letter.as_bytes() == [LETTERS[(n % 23) as usize]],
+        _ => false,
+    }
+}
+
+/// French social security number (NIR): 13 characters and a key of 97 - (number mod 97);
+/// Corsican departments 2A and 2B count as 19 and 18.
+pub fn nir(candidate: &str) -> bool {
+    let s: String = candidate.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.len() != 15 {
+        return false;
+    }
+    let (body, key) = s.split_at(13);
+    let body = body.replacen("2A", "19", 1).replacen("2B", "18", 1);
+    match (body.parse::<u64>(), key.parse::<u64>()) {
+        (Ok(n), Ok(k)) => k == 97 - n % 97,
+        _ => false,
+    }
+}
+
+/// Basic credentials: base64 of `user:password`.
+pub fn basic_credentials(value: &str) -> bool {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(value.trim_end_matches('='))
+        .or_else(|_| {
+            base64::engine::general_purpose::STANDARD_NO_PAD.decode(value.trim_end_matches('='))
+        })
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .is_some_and(|s| s.contains(':') && !s.contains('\n'))
+}
+
+/// Random-looking: long enough, switching often between lowercase, uppercase and digits
+/// (words, slugs and camel-case names rarely do), and a Shannon entropy per character that
+/// prose does not reach.
+pub fn high_entropy(value: &str) -> bool {
+    let v = value.trim();
+    if !(16..=512).contains(&v.len())
+        || !v.is_ascii()
+        || is_placeholder(v)
+        || looks_like_uuid(v)
+        || v.contains("://")
+        || v.contains(' ')
+    {
+        return false;
+    }
+    let class = |c: &u8| match c {
+        b'a'..=b'z' => 0u8,
+        b'A'..=b'Z' => 1,
+        _ => 2,
+    };
+    let alnum: Vec<u8> = v
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|c| class(&c))
+        .collect();
+    // Upper to lower is how a camel-case word starts: not a switch.
+    let switches = alnum
+        .windows(2)
+        .filter(|w| w[0] != w[1] && !(w[0] == 1 && w[1] == 0))
+        .count();
+    if alnum.len() < 16 || (switches as f64) < 0.25 * (alnum.len() - 1) as f64 {
+        return false;
+    }
+    let mut counts = [0u32; 128];
+    for c in v.bytes() {
+        counts[c as usize] += 1;
+    }
+    let n = v.len() as f64;
+    let entropy: f64 = counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            let p = f64::from(*c) / n;
+            -p * p.log2()
+        })
+        .sum();
+    entropy >= 3.0
+}
+
+fn looks_like_uuid(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts
+            .iter()
+            .all(|p| p.bytes().all(|c| c.is_ascii_hexdigit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +341,65 @@ mod tests {
         assert!(!ssn("000-12-3456"));
         assert!(!ssn("666-12-3456"));
         assert!(!ssn("900-12-3456"));
+    }
+
+    #[test]
+    fn national_id_checksums() {
+        assert!(nino("AB 12 34 56 C"));
+        assert!(!nino("GB 12 34 56 C"));
+        assert!(sin("130 692 544"));
+        assert!(!sin("130 692 545"));
+        assert!(aadhaar("2345 6789 0124"));
+        assert!(!aadhaar("2345 6789 0123"));
+        assert!(dni("12345678Z"));
+        assert!(!dni("12345678A"));
+        assert!(dni("X1234567L"));
+        assert!(nir("1 85 05 78 006 084 91"));
+        assert!(nir("2 84 05 2A 123 456 32"));
+        assert!(!nir("1 85 05 78 006 084 90"));
+    }
+
+    #[test]
+    fn entropy_separates_keys_from_words() {
+        assert!(high_entropy("q8Xz2LmP0vR7tK4wYb9N"));
+        assert!(high_entropy("9f86d081884c7d659a2feaa0c55ad015"));
+        assert!(!high_entropy("checkout-api-production"));
+        assert!(!high_entropy("checkout-production-eu-west-1"));
+        assert!(!high_entropy("CheckoutProductionEuWest1"));
+        assert!(!high_entropy("123e4567-e89b-12d3-a456-426614174000"));
+        assert!(!high_entropy("short1A"));
+    }
+
+    #[test]
+    fn entropy_finds_random_keys_and_spares_identifiers() {
+        use rand::{Rng, SeedableRng};
+        const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let found = (0..1000)
+            .filter(|_| {
+                let key: String = (0..24)
+                    .map(|_| B64[rng.random_range(0..B64.len())] as char)
+                    .collect();
+                high_entropy(&key)
+            })
+            .count();
+        assert!(found >= 980, "only {found} of 1000 random keys");
+        for name in [
+            "payments-gateway-blue-green",
+            "PaymentsGatewayBlueGreen",
+            "payments_gateway_v2_canary",
+            "release-2026-11-27-hotfix",
+            "/var/lib/postgresql/data",
+            "us-east-1.amazonaws.com",
+        ] {
+            assert!(!high_entropy(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn basic_credentials_decode_to_user_and_password() {
+        assert!(basic_credentials("YWxhZGRpbjpvcGVuc2VzYW1l"));
+        assert!(!basic_credentials("authentication"));
     }
 
     #[test]

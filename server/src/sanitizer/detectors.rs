@@ -20,6 +20,17 @@ pub enum Check {
     Email,
     PrivateIpv4,
     PrivateIpv6,
+    /// Decodes to `user:password`.
+    BasicAuth,
+    /// A key (group 1) that may hold a secret and a random-looking value.
+    HighEntropyKeyValue,
+    /// A Cookie header with at least one random-looking value.
+    HighEntropyCookie,
+    Nino,
+    Sin,
+    Aadhaar,
+    Dni,
+    Nir,
 }
 
 /// A built-in detector.
@@ -29,11 +40,24 @@ pub struct Spec {
     /// Capture groups that may hold the value; the first that matched is masked (0 = all).
     pub groups: &'static [usize],
     pub check: Check,
+    /// Matches never cross a line and the pattern has no literal for the regex engine to
+    /// skip ahead to: run only on lines where the shared trigger found a match.
+    pub per_line: bool,
+}
+
+impl Spec {
+    fn per_line(mut self) -> Self {
+        self.per_line = true;
+        self
+    }
 }
 
 const SECRET_WORDS: &str = r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)";
 /// A value: double-quoted, single-quoted, or bare up to a delimiter.
 const VALUE: &str = r#"(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}\[\]]+))"#;
+/// Weaker words: a value under such a key is masked only when it looks random.
+const ENTROPY_WORDS: &str =
+    r"(?:key|auth|signature|sig|session|cookie|salt|hmac|seed|cred|nonce|otp)";
 const DB_SCHEMES: &str = r"(?:postgres|postgresql|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqp|amqps|kafka|sqlserver|mssql|oracle|clickhouse|nats|jdbc:[a-z]+)";
 
 fn spec(
@@ -47,6 +71,7 @@ fn spec(
         pattern: pattern.into(),
         groups,
         check,
+        per_line: false,
     }
 }
 
@@ -174,6 +199,24 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             Check::NotPlaceholder,
         ),
         spec(
+            C::BearerToken,
+            r#"(?i)(?-u:\b)authorization["']?[ \t]*[:=][ \t]*["']?(?:token|apikey|api-key|key)[ \t]+([A-Za-z0-9._~+/=-]{8,})"#,
+            &[1],
+            Check::NotPlaceholder,
+        ),
+        spec(
+            C::BasicAuth,
+            r"(?i)(?-u:\b)basic[ \t]+([A-Za-z0-9+/]{6,}={0,2})",
+            &[1],
+            Check::BasicAuth,
+        ),
+        spec(
+            C::BasicAuth,
+            r#"(?m)(?:^|[ \t])(?:-u|--user)[ \t]+["']?[^\s:"']+:([^\s"']+)"#,
+            &[1],
+            Check::NotPlaceholder,
+        ),
+        spec(
             C::InternalUrl,
             format!(
                 r#"(?i)(?-u:\b)[a-z][a-z0-9+.-]*://(?:[^\s/@"'<>]+@)?(?:{host}|{ipv4})(?::[0-9]{{1,5}})?(?:/[^\s"'<>)\]]*)?"#
@@ -206,7 +249,8 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             ),
             &[2, 3, 4],
             Check::SecretKeyValue,
-        ),
+        )
+        .per_line(),
         spec(
             C::GenericSecret,
             format!(
@@ -214,7 +258,24 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             ),
             &[2, 3, 4],
             Check::SecretKeyValue,
-        ),
+        )
+        .per_line(),
+        spec(
+            C::HighEntropySecret,
+            r#"(?i)(?-u:\b)(?:set-)?cookie["']?[ \t]*:[ \t]*["']?([^\r\n"']+)"#,
+            &[1],
+            Check::HighEntropyCookie,
+        )
+        .per_line(),
+        spec(
+            C::HighEntropySecret,
+            format!(
+                r#"(?im)(?:^|[^A-Za-z0-9_.-])([A-Za-z0-9_.-]*{ENTROPY_WORDS}[A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:)[ \t]*{VALUE}"#
+            ),
+            &[2, 3, 4],
+            Check::HighEntropyKeyValue,
+        )
+        .per_line(),
         spec(
             C::Email,
             r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?-u:\b)",
@@ -226,39 +287,113 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             r"(?-u:\b)[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?-u:\b)",
             &[0],
             Check::Iban,
-        ),
-        spec(
-            C::PaymentCard,
-            r"(?-u:\b)[0-9](?:[ -]?[0-9]){12,18}(?-u:\b)",
-            &[0],
-            Check::Luhn,
-        ),
+        )
+        .per_line(),
         spec(
             C::NationalId,
             r"(?-u:\b)[0-9]{3}-[0-9]{2}-[0-9]{4}(?-u:\b)",
             &[0],
             Check::Ssn,
-        ),
+        )
+        .per_line(),
+        spec(
+            C::NationalId,
+            r"(?-u:\b)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?-u:\b)",
+            &[0],
+            Check::Nino,
+        )
+        .per_line(),
+        spec(
+            C::NationalId,
+            r"(?-u:\b)[0-9]{3}[ -][0-9]{3}[ -][0-9]{3}(?-u:\b)",
+            &[0],
+            Check::Sin,
+        )
+        .per_line(),
+        spec(
+            C::NationalId,
+            r"(?-u:\b)[2-9][0-9]{3}[ -][0-9]{4}[ -][0-9]{4}(?-u:\b)",
+            &[0],
+            Check::Aadhaar,
+        )
+        .per_line(),
+        spec(
+            C::NationalId,
+            r"(?-u:\b)[XYZ]?[0-9]{7,8}-?[A-Z](?-u:\b)",
+            &[0],
+            Check::Dni,
+        )
+        .per_line(),
+        spec(
+            C::NationalId,
+            r"(?-u:\b)[12] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[AB]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}(?-u:\b)",
+            &[0],
+            Check::Nir,
+        )
+        .per_line(),
+        spec(
+            C::PaymentCard,
+            // Contiguous, or grouped as printed: 4-4-4-4(-3), Amex 4-6-5.
+            r"(?-u:\b)(?:[0-9]{13,19}|[0-9]{4}(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,3})?|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5})(?-u:\b)",
+            &[0],
+            Check::Luhn,
+        )
+        .per_line(),
         spec(
             C::Phone,
             r"(?m)(?:^|[^\w+])(\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,5})(?-u:\b)",
             &[1],
             Check::None,
         ),
-        spec(C::PrivateIp, ipv4.to_string(), &[0], Check::PrivateIpv4),
+        spec(C::PrivateIp, ipv4.to_string(), &[0], Check::PrivateIpv4).per_line(),
         spec(
             C::PrivateIp,
             r"(?i)(?-u:\b)f[cde][0-9a-f]{2}:[0-9a-f:]*[0-9a-f](?-u:\b)",
             &[0],
             Check::PrivateIpv6,
-        ),
+        )
+        .per_line(),
         spec(
             C::InternalHostname,
             format!(r"(?i)(?-u:\b){host}(?-u:\b)"),
             &[0],
             Check::None,
-        ),
+        )
+        .per_line(),
     ]
+}
+
+/// Keys whose random-looking values are ids, digests or public material, not secrets.
+pub fn key_names_a_digest(key: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "public",
+        "cache",
+        "hash",
+        "sha",
+        "digest",
+        "checksum",
+        "commit",
+        "etag",
+        "idempot",
+        "partition",
+        "routing",
+        "sort",
+        "primary",
+        "foreign",
+        "fingerprint",
+        "kid",
+        "request",
+        "trace",
+        "correlation",
+        "object",
+        "bucket",
+        "revision",
+        "author",
+        "design",
+        "assign",
+    ];
+    let k = key.to_ascii_lowercase();
+    WORDS.iter().any(|w| k.contains(w))
 }
 
 /// Key names that contain a secret word but name something else (`token_url`,

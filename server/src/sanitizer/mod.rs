@@ -8,8 +8,10 @@
 pub mod category;
 mod checks;
 mod detectors;
+mod kubernetes;
 pub mod log_guard;
 pub mod redact;
+mod resolve;
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::IpAddr;
@@ -18,6 +20,7 @@ use regex::Regex;
 
 pub use category::Category;
 use detectors::{Check, Spec};
+use resolve::{Candidate, drop_inside_placeholders, glued_before, resolve};
 
 /// Bump when detection changes; recorded with what was sanitized.
 pub const VERSION: &str = "1";
@@ -84,12 +87,24 @@ struct Detector {
     regex: Regex,
     groups: &'static [usize],
     check: Check,
+    per_line: bool,
 }
 
 /// A compiled sanitizer. Build once, share (it is `Send + Sync`), call [`Sanitizer::sanitize`].
 pub struct Sanitizer {
+    /// All detectors, in priority order.
     detectors: Vec<Detector>,
+    /// Indices of the detectors run over the whole text.
+    whole_text: Vec<usize>,
+    /// Indices of the per-line detectors; pattern `i` of `trigger` is `per_line[i]`.
+    per_line: Vec<usize>,
+    /// The per-line patterns as one automaton: one pass over the text finds the lines worth
+    /// running them on, instead of one pass per pattern.
+    trigger: Option<regex_automata::meta::Regex>,
+    /// The same patterns with overlapping semantics: which of them match on a given line.
+    line_set: Option<regex_automata::meta::Regex>,
     cidrs: Vec<(IpAddr, u8)>,
+    kubernetes: bool,
 }
 
 const DEFAULT_DOMAINS: &[&str] = &[
@@ -157,6 +172,7 @@ impl Sanitizer {
                 regex,
                 groups: &[0],
                 check: Check::NotPlaceholder,
+                per_line: false,
             });
         }
         let disabled: HashSet<Category> = options.disabled.iter().copied().collect();
@@ -165,6 +181,7 @@ impl Sanitizer {
             pattern,
             groups,
             check,
+            per_line,
         } in detectors::builtin(&domains.join("|"))
         {
             if disabled.contains(&category) {
@@ -179,6 +196,7 @@ impl Sanitizer {
                 regex,
                 groups,
                 check,
+                per_line,
             });
         }
         if !disabled.contains(&Category::PrivateIp) && !cidrs.is_empty() {
@@ -193,49 +211,182 @@ impl Sanitizer {
                 regex,
                 groups: &[0],
                 check: Check::PrivateIpv4,
+                per_line: true,
             });
         }
-        Ok(Self { detectors, cidrs })
+        let (per_line, whole_text): (Vec<usize>, Vec<usize>) =
+            (0..detectors.len()).partition(|i| detectors[*i].per_line);
+        let patterns: Vec<&str> = per_line
+            .iter()
+            .map(|i| detectors[*i].regex.as_str())
+            .collect();
+        let automaton = |kind| {
+            regex_automata::meta::Regex::builder()
+                .configure(
+                    regex_automata::meta::Config::new()
+                        .match_kind(kind)
+                        .nfa_size_limit(Some(64 << 20))
+                        .hybrid_cache_capacity(2 << 20),
+                )
+                .build_many(&patterns)
+                .map_err(|e| OptionsError::Pattern {
+                    name: "per-line detectors".into(),
+                    reason: e.to_string(),
+                })
+        };
+        let (trigger, line_set) = if patterns.is_empty() {
+            (None, None)
+        } else {
+            (
+                Some(automaton(regex_automata::MatchKind::LeftmostFirst)?),
+                Some(automaton(regex_automata::MatchKind::All)?),
+            )
+        };
+        Ok(Self {
+            detectors,
+            whole_text,
+            per_line,
+            trigger,
+            line_set,
+            cidrs,
+            kubernetes: !disabled.contains(&Category::KubernetesSecret),
+        })
     }
 
     /// Masks everything found in `text`.
     pub fn sanitize(&self, text: &str) -> Sanitized {
-        let mut candidates: Vec<(usize, usize, usize)> = Vec::new(); // (start, priority, end)
-        for (priority, d) in self.detectors.iter().enumerate() {
-            for caps in d.regex.captures_iter(text) {
-                let Some(m) = d.groups.iter().find_map(|g| caps.get(*g)) else {
-                    continue;
-                };
-                if m.start() == m.end() || !self.passes(d, &caps, m.as_str()) {
-                    continue;
-                }
-                candidates.push((m.start(), priority, m.end()));
+        let mut candidates = self.candidates(text);
+        let mut result = resolve(text, candidates.clone());
+        // Masking changes what surrounds a value (a key's value gets shorter, a boundary
+        // appears), and a check that failed may then pass. Look again at the lines that
+        // changed until nothing more turns up, so a second `sanitize` changes nothing. This
+        // ends: a candidate found again never overlaps a placeholder, so each round masks
+        // bytes that were clear (one mask can free the next: `+44 20 4+44 20 4…`).
+        loop {
+            let more = self.look_again(&result);
+            if more.is_empty() {
+                break;
             }
+            candidates.extend(more);
+            result = resolve(text, candidates.clone());
         }
-        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
-        let mut findings = Vec::new();
-        let mut out = String::with_capacity(text.len());
-        let mut at = 0;
-        for (start, priority, end) in candidates {
-            if start < at {
+        result
+    }
+
+    /// Candidates in the lines of `done.text` that hold a placeholder, in input offsets.
+    fn look_again(&self, done: &Sanitized) -> Vec<Candidate> {
+        let out = done.text.as_bytes();
+        // Each placeholder in the output: (start, end, how much the output has grown by its
+        // end), so an output offset maps back to the input with one binary search.
+        let mut placeholders = Vec::with_capacity(done.findings.len());
+        let mut grown = 0isize;
+        for f in &done.findings {
+            let start = (f.start as isize + grown) as usize;
+            let len = "[REDACTED:]".len() + f.category.len();
+            grown += len as isize - (f.end - f.start) as isize;
+            placeholders.push((start, start + len, grown));
+        }
+        let to_input = |p: usize| -> usize {
+            let before = placeholders.partition_point(|(_, end, _)| *end <= p);
+            let grown = before.checked_sub(1).map_or(0, |i| placeholders[i].2);
+            (p as isize - grown) as usize
+        };
+        let mut more = Vec::new();
+        let mut line_end = 0;
+        for &(start, end, _) in &placeholders {
+            let glued = glued_before(&out[..start])
+                || out.get(end).is_some_and(|c| !c.is_ascii_whitespace());
+            if start < line_end || !glued {
                 continue;
             }
-            let name = self.detectors[priority].name;
-            out.push_str(&text[at..start]);
-            out.push_str("[REDACTED:");
-            out.push_str(name);
-            out.push(']');
-            findings.push(Finding {
-                start,
-                end,
-                category: name,
-            });
-            at = end;
+            let ls = memchr::memrchr(b'\n', &out[..start]).map_or(0, |p| p + 1);
+            line_end = memchr::memchr(b'\n', &out[start..]).map_or(out.len(), |p| start + p);
+            for c in self.candidates(&done.text[ls..line_end]) {
+                more.push(Candidate {
+                    start: to_input(ls + c.start),
+                    end: to_input(ls + c.end),
+                    ..c
+                });
+            }
         }
-        out.push_str(&text[at..]);
-        Sanitized {
-            text: out,
-            findings,
+        more
+    }
+
+    /// Every match that passed its check, overlapping ones included.
+    fn candidates(&self, text: &str) -> Vec<Candidate> {
+        // Manifests first (priority 0), since they mask whole values.
+        let mut candidates = Vec::new();
+        if self.kubernetes {
+            for r in kubernetes::secret_values(text) {
+                candidates.push(Candidate {
+                    start: r.start,
+                    priority: 0,
+                    end: r.end,
+                    category: Category::KubernetesSecret.name(),
+                });
+            }
+        }
+        for &i in &self.whole_text {
+            self.run(i, text, 0, &mut candidates);
+        }
+        if let (Some(trigger), Some(line_set)) = (&self.trigger, &self.line_set) {
+            let mut lines_hit = regex_automata::PatternSet::new(trigger.pattern_len());
+            let mut at = 0;
+            let input = regex_automata::Input::new(text);
+            while at < text.len() {
+                let Some(m) = trigger.search(&input.clone().range(at..)) else {
+                    break;
+                };
+                let bytes = text.as_bytes();
+                let start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |p| p + 1);
+                let end = memchr::memchr(b'\n', &bytes[m.start()..])
+                    .map_or(text.len(), |p| m.start() + p);
+                lines_hit.clear();
+                line_set
+                    .which_overlapping_matches(&input.clone().range(start..end), &mut lines_hit);
+                for pattern in lines_hit.iter() {
+                    self.run(
+                        self.per_line[pattern.as_usize()],
+                        &text[start..end],
+                        start,
+                        &mut candidates,
+                    );
+                }
+                at = end + 1;
+            }
+        }
+        drop_inside_placeholders(text, &mut candidates);
+        candidates
+    }
+
+    /// Runs detector `i` over `hay`, which starts at byte `offset` of the text.
+    fn run(&self, i: usize, hay: &str, offset: usize, out: &mut Vec<Candidate>) {
+        let d = &self.detectors[i];
+        let mut at = 0;
+        while at <= hay.len() {
+            let Some(caps) = d.regex.captures_at(hay, at) else {
+                break;
+            };
+            let whole = caps.get(0).expect("group 0 always takes part");
+            let value = d
+                .groups
+                .iter()
+                .find_map(|g| caps.get(*g))
+                .filter(|m| m.start() < m.end() && self.passes(d, &caps, m.as_str()));
+            match value {
+                Some(m) => {
+                    out.push(Candidate {
+                        start: offset + m.start(),
+                        priority: i + 1,
+                        end: offset + m.end(),
+                        category: d.name,
+                    });
+                    at = whole.end().max(next_char(hay, whole.start()));
+                }
+                // A match that fails its check must not hide one that starts inside it
+                // (`3 4111 1111 1111 1111`): search again from the next character.
+                None => at = next_char(hay, whole.start()),
+            }
         }
     }
 
@@ -255,6 +406,22 @@ impl Sanitizer {
             }
             Check::Iban => checks::iban(value),
             Check::Ssn => checks::ssn(value),
+            Check::Nino => checks::nino(value),
+            Check::Sin => checks::sin(value),
+            Check::Aadhaar => checks::aadhaar(value),
+            Check::Dni => checks::dni(value),
+            Check::Nir => checks::nir(value),
+            Check::BasicAuth => checks::basic_credentials(value),
+            Check::HighEntropyKeyValue => {
+                let key = caps.get(1).map(|k| k.as_str()).unwrap_or("");
+                detectors::key_names_a_secret(key)
+                    && !detectors::key_names_a_digest(key)
+                    && checks::high_entropy(value)
+            }
+            Check::HighEntropyCookie => value
+                .split(';')
+                .filter_map(|pair| pair.split_once('=').map(|(_, v)| v))
+                .any(checks::high_entropy),
             Check::Email => {
                 let (local, domain) = value.rsplit_once('@').unwrap_or(("", ""));
                 !checks::documentation_domain(domain)
@@ -289,6 +456,11 @@ impl Sanitizer {
             _ => false,
         })
     }
+}
+
+/// The offset of the character after the one at `at`.
+fn next_char(hay: &str, at: usize) -> usize {
+    at + hay[at..].chars().next().map_or(1, char::len_utf8)
 }
 
 impl Default for Sanitizer {

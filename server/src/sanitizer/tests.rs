@@ -193,6 +193,46 @@ const POSITIVE: &[(&str, &str, &str)] = &[
         "DE89 3704 0044 0532 0130 00",
     ),
     ("ssn 123-45-6789 on file", "national-id", "123-45-6789"),
+    ("NI number AB 12 34 56 C", "national-id", "AB 12 34 56 C"),
+    ("SIN 130 692 544 verified", "national-id", "130 692 544"),
+    ("aadhaar 2345 6789 0124", "national-id", "2345 6789 0124"),
+    ("DNI 12345678Z, NIE X1234567L", "national-id", "12345678Z"),
+    ("NIE X1234567L", "national-id", "X1234567L"),
+    (
+        "NIR 1 85 05 78 006 084 91",
+        "national-id",
+        "1 85 05 78 006 084 91",
+    ),
+    (
+        "curl -H 'Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l' https://api.acme.io",
+        "basic-auth",
+        "YWxhZGRpbjpvcGVuc2VzYW1l",
+    ),
+    (
+        "curl -u deploy:Sup3r-S3cret https://nexus.acme.io/upload",
+        "basic-auth",
+        "Sup3r-S3cret",
+    ),
+    (
+        "Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
+        "bearer-token",
+        "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
+    ),
+    (
+        "apiVersion: v1\nkind: Secret\ndata:\n  tls.key: LS0tLS1CRUdJTiBFQyBQUklWQVRF\n",
+        "kubernetes-secret",
+        "LS0tLS1CRUdJTiBFQyBQUklWQVRF",
+    ),
+    (
+        "signing_key: q8Xz2LmP0vR7tK4wYb9NcD3s",
+        "high-entropy-secret",
+        "q8Xz2LmP0vR7tK4wYb9NcD3s",
+    ),
+    (
+        "Cookie: theme=dark; sessionid=7Hq2LxZp9RkV3mWc8TnB1yFd",
+        "high-entropy-secret",
+        "7Hq2LxZp9RkV3mWc8TnB1yFd",
+    ),
     ("primary at 10.42.7.19 failed", "private-ip", "10.42.7.19"),
     (
         "pod ip fd12:3456:789a::1 unreachable",
@@ -267,6 +307,15 @@ const LEAVE_ALONE: &[&str] = &[
     "Set a strong password and keep the API key in Vault.",
     "latency p99 is 1234567 ns over 12 pods",
     "kubectl get secret db-creds -o yaml",
+    "Basic authentication is disabled on the admin port",
+    "cache_key: 9fceb02d0ae598e95dc970b74767f19372d61af8",
+    "public_key: MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=",
+    "session: checkout-production-eu-west-1",
+    "Cookie: theme=dark; lang=en",
+    "kind: ConfigMap\ndata:\n  LOG_LEVEL: debug\n",
+    "order 123 456 789 shipped",
+    "build 20261127 took 12345678 ms",
+    "ticket AB123456X is closed",
 ];
 
 #[test]
@@ -312,6 +361,21 @@ fn findings_point_at_the_value_in_the_input() {
         "bob@acme.io"
     );
     assert_eq!(out.report().get("email"), Some(&1));
+}
+
+/// Inputs the fuzzer found where a second pass used to change the text.
+#[test]
+fn fuzzer_findings_stay_idempotent() {
+    for input in [
+        "token glpat-xYz123AbC456dEf789gH0i.payments.svc.cluster.local:808H0i for ci",
+        "mysql --user ter2passd@b.acme.io:\0\0\0\0\0app --password=Tr0ub4dor&3 orders",
+        "a.key: LS0tLS1//registrCRUdJTiBFy.npa\0QyBQUs.org/:_atthToken=npmkl_abcJefWg",
+        "curl -curl -( key: LS0troy:SuTELTOKEN=hvs.CAESIJlWysql --partitionqse-",
+        "call +44 20 4+44 20 4+44 20 4+44 20 4+44 20 4+44 20 4+44 20 4+44 20 467 now",
+    ] {
+        let once = masked(input);
+        assert_eq!(masked(&once), once, "from {input:?}");
+    }
 }
 
 #[test]
@@ -385,6 +449,12 @@ fn secret_strategy() -> impl Strategy<Value = (String, String)> {
         "[a-z0-9]{3,10}"
             .prop_map(|s| (format!("postgres://u:p{s}x@db.acme.io/d"), format!("p{s}x"))),
         (1u8..255).prop_map(|o| (format!("10.0.{o}.7"), format!("10.0.{o}.7"))),
+        "[a-z]{3,10}".prop_map(|s| (format!("{s}-0.db.internal"), format!("{s}-0.db.internal"))),
+        Just((
+            "4111 1111 1111 1111".to_string(),
+            "4111 1111 1111 1111".to_string()
+        )),
+        Just(("NI AB 12 34 56 C".to_string(), "AB 12 34 56 C".to_string())),
     ]
 }
 
@@ -431,6 +501,20 @@ proptest! {
         let twice = s.sanitize(&once);
         prop_assert_eq!(&twice.text, &once);
         prop_assert!(twice.findings.is_empty());
+    }
+
+    /// The per-line shortcut finds what running every detector over the whole text finds.
+    #[test]
+    fn per_line_trigger_matches_running_every_detector(
+        lines in proptest::collection::vec(prop_oneof![prose(), secret_strategy().prop_map(|(s, _)| s)], 1..12)
+    ) {
+        let text = lines.join("\n");
+        let s = shared();
+        let mut reference = Vec::new();
+        for i in 0..s.detectors.len() {
+            s.run(i, &text, 0, &mut reference);
+        }
+        prop_assert_eq!(resolve(&text, reference), resolve(&text, s.candidates(&text)));
     }
 
     #[test]

@@ -1,0 +1,78 @@
+//! From candidates to findings: overlaps, priorities, placeholders from earlier passes, and
+//! the masked text.
+
+use regex::Regex;
+
+use super::{Finding, Sanitized};
+
+/// Whether masking what follows `before` can change what a pattern sees in it: when text
+/// touches the placeholder rather than a space or line start, a value or key may end there that
+/// a check judged differently while the masked text was still in place.
+pub(super) fn glued_before(before: &[u8]) -> bool {
+    before.last().is_some_and(|c| !c.is_ascii_whitespace())
+}
+
+/// Placeholders from an earlier pass are never masked again, even in part: sanitizing
+/// sanitized text changes nothing.
+pub(super) fn drop_inside_placeholders(text: &str, candidates: &mut Vec<Candidate>) {
+    static PLACEHOLDER: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(r"\[REDACTED:[a-z0-9-]+\]").expect("valid"));
+    if memchr::memmem::find(text.as_bytes(), b"[REDACTED:").is_none() {
+        return;
+    }
+    let spans: Vec<(usize, usize)> = PLACEHOLDER
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    candidates.retain(|c| !spans.iter().any(|(s, e)| c.start < *e && *s < c.end));
+}
+
+/// A match that passed its check; lower priority numbers win at the same start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Candidate {
+    pub start: usize,
+    pub priority: usize,
+    pub end: usize,
+    pub category: &'static str,
+}
+
+/// Masks candidates left to right. At the same start the higher priority, then the longer,
+/// names the finding; one that starts inside an earlier finding extends it.
+pub(super) fn resolve(text: &str, mut candidates: Vec<Candidate>) -> Sanitized {
+    candidates.sort_by(|a, b| {
+        (a.start, a.priority, std::cmp::Reverse(a.end)).cmp(&(
+            b.start,
+            b.priority,
+            std::cmp::Reverse(b.end),
+        ))
+    });
+    let mut findings: Vec<Finding> = Vec::new();
+    for c in candidates {
+        match findings.last_mut() {
+            // At the same start, the first (by priority) won: skip the rest.
+            Some(last) if c.start == last.start => {}
+            // Starting inside: the earlier finding grows, so no tail of a value is left
+            // behind for a second pass to find.
+            Some(last) if c.start < last.end => last.end = last.end.max(c.end),
+            _ => findings.push(Finding {
+                start: c.start,
+                end: c.end,
+                category: c.category,
+            }),
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for f in &findings {
+        out.push_str(&text[at..f.start]);
+        out.push_str("[REDACTED:");
+        out.push_str(f.category);
+        out.push(']');
+        at = f.end;
+    }
+    out.push_str(&text[at..]);
+    Sanitized {
+        text: out,
+        findings,
+    }
+}
