@@ -12,6 +12,9 @@ pub enum AppError {
     /// 401: no valid session or token.
     #[error("sign in first: this needs an authenticated session")]
     Unauthenticated,
+    /// 403: a state-changing request sent by a page of another site (CSRF).
+    #[error("refused: this request came from another site; open Gatehouse and submit it there")]
+    CrossSite,
     /// 404: missing, or hidden from this caller (never 403 for hidden things).
     #[error("not found")]
     NotFound,
@@ -30,6 +33,7 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -40,6 +44,7 @@ impl AppError {
     fn code(&self) -> &'static str {
         match self {
             AppError::Unauthenticated => "unauthenticated",
+            AppError::CrossSite => "cross_site",
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
             AppError::Unavailable(_) => "unavailable",

@@ -551,3 +551,105 @@ fn unknown_pages_are_404() {
         assert_eq!(app.get("/no/such/page").await.status(), 404);
     });
 }
+
+#[test]
+fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
+    run(async {
+        let app = TestApp::spawn().await;
+        app.sign_in("developer").await;
+        let page = app.get("/").await;
+        assert_eq!(page.status(), 200);
+        let h = page.headers().clone();
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["referrer-policy"], "same-origin");
+        assert!(
+            h.get("strict-transport-security").is_none(),
+            "http: no HSTS"
+        );
+        let csp = h["content-security-policy"]
+            .to_str()
+            .expect("ascii")
+            .to_string();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a script nonce in the policy");
+        let body = page.text().await.expect("body");
+        let scripts = body.matches("<script").count();
+        assert!(scripts > 0, "the page has scripts");
+        assert_eq!(
+            body.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts,
+            "every inline or module script carries this response's nonce"
+        );
+        let other = app.get("/").await;
+        let other_csp = other.headers()["content-security-policy"]
+            .to_str()
+            .expect("ascii");
+        assert_ne!(other_csp, csp, "a fresh nonce per response");
+
+        let api = app.get("/api/v1/runbooks/search?q=latency").await;
+        assert_eq!(
+            api.headers()["content-security-policy"],
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+        );
+        assert_eq!(api.headers()["x-content-type-options"], "nosniff");
+    });
+}
+
+#[test]
+fn a_cross_site_form_post_is_refused_and_changes_nothing() {
+    run(async {
+        let app = TestApp::spawn().await;
+        // Another site's page posting the sign-in form: no session may come of it.
+        let forged = app
+            .client
+            .post(app.url("/auth/dev"))
+            .header("origin", "https://evil.example")
+            .form(&[("persona", "admin"), ("next", "/")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(forged.status(), 403);
+        assert!(forged.headers().get("set-cookie").is_none());
+        let body: serde_json::Value = forged.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "cross_site");
+        assert_eq!(
+            app.get("/api/v1/runbooks/search?q=latency").await.status(),
+            401
+        );
+
+        app.sign_in("developer").await;
+        // A cross-site sign-out (Fetch metadata says so) leaves the session alone.
+        let out = app
+            .client
+            .post(app.url("/auth/signout"))
+            .header("sec-fetch-site", "cross-site")
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(out.status(), 403);
+        assert_eq!(
+            app.get("/api/v1/runbooks/search?q=latency").await.status(),
+            200
+        );
+
+        // The same form from the portal's own page works.
+        let own = app
+            .client
+            .post(app.url("/auth/signout"))
+            .header("sec-fetch-site", "same-origin")
+            .header("origin", app.url(""))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(own.status(), 303);
+        assert_eq!(
+            app.get("/api/v1/runbooks/search?q=latency").await.status(),
+            401
+        );
+    });
+}

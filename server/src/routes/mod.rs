@@ -8,6 +8,7 @@ pub mod auth;
 pub mod caller;
 pub mod health;
 pub mod pages;
+pub mod security;
 
 use axum::Router;
 use axum::middleware;
@@ -34,6 +35,10 @@ pub fn router(state: AppState) -> Router {
             http::StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::same_origin,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
         .layer(middleware::from_fn_with_state(state.clone(), caller::resolve))
         .layer(
@@ -47,6 +52,7 @@ pub fn router(state: AppState) -> Router {
                 tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
             }),
         )
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
         .with_state(state)

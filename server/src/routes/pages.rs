@@ -19,7 +19,10 @@ const PUBLIC_PAGES: &[&str] = &["/signin"];
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(app::App);
     let portal = state.portal.clone();
-    let context = move || provide_context(portal.clone());
+    let context = move || {
+        provide_context(portal.clone());
+        crate::routes::security::provide_page_policy();
+    };
     let leptos = state.leptos.clone();
     let shell_options = state.shell.clone();
     let shell = move || app::shell(leptos.clone(), shell_options.clone());

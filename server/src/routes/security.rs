@@ -1,0 +1,164 @@
+//! Browser-facing protections on every response and request: security headers, a
+//! Content-Security-Policy whose script nonce Leptos puts on its own inline scripts, and a
+//! same-origin check on state-changing requests (CSRF).
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{self, HeaderValue};
+use http::{HeaderMap, Method};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// For anything that is not a page (JSON, files, redirects): nothing may run or embed it.
+const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A page's policy: its own scripts and styles, the WASM bundle, and Leptos' inline
+/// hydration scripts by nonce. No inline styles, no other origins, no framing.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Called in the Leptos context of each page render: sends the page's policy with the nonce
+/// that Leptos (leptos_axum renders with `nonce`) put on its scripts.
+pub fn provide_page_policy() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Headers every response carries; HSTS only when the portal is served over https.
+pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_POLICY),
+        );
+    }
+    if state.config.secure_cookies() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// Refuses state-changing requests that a browser made for another site. Browsers send
+/// `Sec-Fetch-Site` and `Origin` on such requests; tools (curl, CI jobs with a token) send
+/// neither and have no ambient cookie to abuse, so they pass.
+pub async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe && cross_site(request.headers(), &state.config.public_url) {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        return AppError::CrossSite.into_response();
+    }
+    next.run(request).await
+}
+
+/// Whether a request came from a page of another origin.
+fn cross_site(headers: &HeaderMap, public_url: &url::Url) -> bool {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = get("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let ours = public_url.origin().ascii_serialization();
+    // Behind a proxy the public URL is the truth; on a laptop the Host header may differ
+    // (localhost vs 127.0.0.1), so an origin naming this very host is ours too.
+    let host_origin = get("host").map(|h| format!("{}://{h}", public_url.scheme()));
+    let same = |origin: &str| origin == ours || Some(origin) == host_origin.as_deref();
+    if let Some(origin) = get("origin") {
+        return !same(origin);
+    }
+    if let Some(referer) = get("referer") {
+        return url::Url::parse(referer)
+            .map(|u| !same(&u.origin().ascii_serialization()))
+            .unwrap_or(true);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).expect("ascii"));
+        }
+        h
+    }
+
+    #[test]
+    fn cross_site_decisions() {
+        let ours = url::Url::parse("https://portal.acme.io/").expect("url");
+        assert!(!cross_site(&headers(&[]), &ours), "tools send neither");
+        assert!(!cross_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            &ours
+        ));
+        assert!(cross_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            &ours
+        ));
+        assert!(cross_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            &ours
+        ));
+        assert!(!cross_site(
+            &headers(&[("origin", "https://portal.acme.io")]),
+            &ours
+        ));
+        assert!(cross_site(
+            &headers(&[("origin", "https://evil.example")]),
+            &ours
+        ));
+        assert!(cross_site(&headers(&[("origin", "null")]), &ours));
+        assert!(cross_site(
+            &headers(&[("referer", "https://evil.example/form")]),
+            &ours
+        ));
+        assert!(!cross_site(
+            &headers(&[("referer", "https://portal.acme.io/runbooks")]),
+            &ours
+        ));
+        assert!(!cross_site(
+            &headers(&[
+                ("origin", "https://localhost:3000"),
+                ("host", "localhost:3000")
+            ]),
+            &ours
+        ));
+    }
+}
