@@ -323,7 +323,7 @@ impl Config {
 }
 
 fn sanitizer_options(raw: RawSanitizer) -> Result<crate::sanitizer::Options, ConfigError> {
-    use crate::sanitizer::{Category, CustomPattern, Options, Sanitizer};
+    use crate::sanitizer::{Category, CustomPattern, Options};
     let mut disabled = Vec::new();
     for name in &raw.disabled {
         let category = Category::from_name(name).ok_or_else(|| {
@@ -348,7 +348,9 @@ fn sanitizer_options(raw: RawSanitizer) -> Result<crate::sanitizer::Options, Con
             })
             .collect(),
     };
-    Sanitizer::with_options(&options).map_err(|e| invalid("sanitizer", e.to_string()))?;
+    options
+        .validate()
+        .map_err(|e| invalid("sanitizer", e.to_string()))?;
     Ok(options)
 }
 

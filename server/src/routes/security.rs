@@ -123,42 +123,41 @@ mod tests {
     #[test]
     fn cross_site_decisions() {
         let ours = url::Url::parse("https://portal.acme.io/").expect("url");
-        assert!(!cross_site(&headers(&[]), &ours), "tools send neither");
-        assert!(!cross_site(
-            &headers(&[("sec-fetch-site", "same-origin")]),
-            &ours
-        ));
-        assert!(cross_site(
-            &headers(&[("sec-fetch-site", "cross-site")]),
-            &ours
-        ));
-        assert!(cross_site(
-            &headers(&[("sec-fetch-site", "same-site")]),
-            &ours
-        ));
-        assert!(!cross_site(
-            &headers(&[("origin", "https://portal.acme.io")]),
-            &ours
-        ));
-        assert!(cross_site(
-            &headers(&[("origin", "https://evil.example")]),
-            &ours
-        ));
-        assert!(cross_site(&headers(&[("origin", "null")]), &ours));
-        assert!(cross_site(
-            &headers(&[("referer", "https://evil.example/form")]),
-            &ours
-        ));
-        assert!(!cross_site(
-            &headers(&[("referer", "https://portal.acme.io/runbooks")]),
-            &ours
-        ));
-        assert!(!cross_site(
-            &headers(&[
-                ("origin", "https://localhost:3000"),
-                ("host", "localhost:3000")
-            ]),
-            &ours
-        ));
+        /// Request headers, whether refused, why.
+        type Case<'a> = (&'a [(&'static str, &'a str)], bool, &'a str);
+        let cases: &[Case] = &[
+            (&[], false, "tools send neither"),
+            (&[("sec-fetch-site", "same-origin")], false, "own page"),
+            (&[("sec-fetch-site", "cross-site")], true, "other site"),
+            (
+                &[("sec-fetch-site", "same-site")],
+                true,
+                "sibling subdomain",
+            ),
+            (&[("origin", "https://portal.acme.io")], false, "own origin"),
+            (&[("origin", "https://evil.example")], true, "other origin"),
+            (&[("origin", "null")], true, "opaque origin"),
+            (
+                &[("referer", "https://evil.example/form")],
+                true,
+                "other referer",
+            ),
+            (
+                &[("referer", "https://portal.acme.io/runbooks")],
+                false,
+                "own referer",
+            ),
+            (
+                &[
+                    ("origin", "https://localhost:3000"),
+                    ("host", "localhost:3000"),
+                ],
+                false,
+                "the host it was reached by",
+            ),
+        ];
+        for (pairs, refused, why) in cases {
+            assert_eq!(cross_site(&headers(pairs), &ours), *refused, "{why}");
+        }
     }
 }

@@ -140,16 +140,15 @@ pub fn sin(candidate: &str) -> bool {
     ds.len() == 9 && ds[0] != 0 && ds[0] != 8 && luhn_sum(&ds).is_multiple_of(10)
 }
 
+/// The Luhn sum: every second digit from the right doubled, digits of the product added.
 fn luhn_sum(ds: &[u32]) -> u32 {
     ds.iter()
         .rev()
         .enumerate()
-        .map(|(i, d)| {
-            if i % 2 == 1 {
-                (d * 2) % 9 + u32::from(*d == 9) * 9
-            } else {
-                *d
-            }
+        .map(|(i, d)| match (i % 2, d * 2) {
+            (1, twice) if twice > 9 => twice - 9,
+            (1, twice) => twice,
+            _ => *d,
         })
         .sum()
 }

@@ -7,43 +7,17 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::lines::line_around;
+
 /// Byte ranges of the values in the Secret manifests inside `text` (YAML and JSON).
 pub fn secret_values(text: &str) -> Vec<Range<usize>> {
-    // Cheap gate: most text has no Secret at all.
-    if memchr::memmem::find(text.as_bytes(), b"Secret").is_none() {
-        return Vec::new();
-    }
     let mut out = yaml_values(text);
     out.extend(json_values(text));
     out
 }
 
-/// The line that starts at `at`: (start, end without the newline, start of the next).
-fn line_at(text: &str, at: usize) -> (usize, usize, usize) {
-    let bytes = text.as_bytes();
-    match memchr::memchr(b'\n', &bytes[at..]) {
-        Some(p) => {
-            let end = at + p;
-            let trimmed = if end > at && bytes[end - 1] == b'\r' {
-                end - 1
-            } else {
-                end
-            };
-            (at, trimmed, end + 1)
-        }
-        None => (at, text.len(), text.len()),
-    }
-}
-
 fn indent(line: &str) -> usize {
     line.len() - line.trim_start_matches([' ', '\t']).len()
-}
-
-/// The line around byte `at`: (start, end without `\r\n`).
-fn line_around(text: &str, at: usize) -> (usize, usize) {
-    let start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |p| p + 1);
-    let (_, end, _) = line_at(text, start);
-    (start, end)
 }
 
 /// Literal scans find the few lines that matter (`Secret`, `data:`), so text without
@@ -64,8 +38,8 @@ fn yaml_values(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let kinds: Vec<usize> = memchr::memmem::find_iter(bytes, b"Secret")
         .map(|p| line_around(text, p))
-        .filter(|(s, e)| KIND.is_match(&text[*s..*e]))
-        .map(|(s, _)| s)
+        .filter(|(s, e, _)| KIND.is_match(&text[*s..*e]))
+        .map(|(s, _, _)| s)
         .collect();
     if kinds.is_empty() {
         return Vec::new();
@@ -77,7 +51,7 @@ fn yaml_values(text: &str) -> Vec<Range<usize>> {
         !BOUNDARY.is_match(&text[from..to])
     };
     let sections = memchr::memmem::find_iter(bytes, b"ata:").filter_map(|p| {
-        let (s, e) = line_around(text, p);
+        let (s, e, _) = line_around(text, p);
         let indent = SECTION.captures(&text[s..e])?.get(1).map_or(0, |m| m.len());
         let after = kinds.partition_point(|k| *k < s);
         let near = [after.checked_sub(1), Some(after)];
@@ -93,10 +67,10 @@ fn yaml_values(text: &str) -> Vec<Range<usize>> {
         if section_start < done {
             continue;
         }
-        let (_, _, mut at) = line_at(text, section_start);
+        let (_, _, mut at) = line_around(text, section_start);
         // The entries: every following line indented deeper than `data:` (blank lines too).
         while at < text.len() {
-            let (start, end, next) = line_at(text, at);
+            let (start, end, next) = line_around(text, at);
             let line = &text[start..end];
             let blank = line.trim().is_empty();
             if !blank && indent(line) <= section_indent {
@@ -112,7 +86,7 @@ fn yaml_values(text: &str) -> Vec<Range<usize>> {
                 let key_indent = indent(line);
                 let (mut first, mut last) = (None, None);
                 while at < text.len() {
-                    let (s, e, n) = line_at(text, at);
+                    let (s, e, n) = line_around(text, at);
                     let l = &text[s..e];
                     if !l.trim().is_empty() && indent(l) <= key_indent {
                         break;

@@ -9,6 +9,7 @@ pub mod category;
 mod checks;
 mod detectors;
 mod kubernetes;
+mod lines;
 pub mod log_guard;
 pub mod redact;
 mod resolve;
@@ -20,7 +21,8 @@ use regex::Regex;
 
 pub use category::Category;
 use detectors::{Check, Spec};
-use resolve::{Candidate, drop_inside_placeholders, glued_before, resolve};
+use lines::line_around;
+use resolve::{Candidate, drop_inside_placeholders, glued_before, placeholder_len, resolve};
 
 /// Bump when detection changes; recorded with what was sanitized.
 pub const VERSION: &str = "1";
@@ -96,13 +98,8 @@ pub struct Sanitizer {
     detectors: Vec<Detector>,
     /// Indices of the detectors run over the whole text.
     whole_text: Vec<usize>,
-    /// Indices of the per-line detectors; pattern `i` of `trigger` is `per_line[i]`.
-    per_line: Vec<usize>,
-    /// The per-line patterns as one automaton: one pass over the text finds the lines worth
-    /// running them on, instead of one pass per pattern.
-    trigger: Option<regex_automata::meta::Regex>,
-    /// The same patterns with overlapping semantics: which of them match on a given line.
-    line_set: Option<regex_automata::meta::Regex>,
+    /// The per-line detectors, if any.
+    trigger: Option<LineTrigger>,
     cidrs: Vec<(IpAddr, u8)>,
     kubernetes: bool,
 }
@@ -123,15 +120,22 @@ fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-impl Sanitizer {
-    /// The built-in detectors with default settings.
-    pub fn new() -> Self {
-        Self::with_options(&Options::default()).expect("the built-in patterns compile")
+/// Options after checking: escaped domain suffixes, parsed networks, compiled patterns.
+struct Checked {
+    domains: Vec<String>,
+    cidrs: Vec<(IpAddr, u8)>,
+    patterns: Vec<(String, Regex)>,
+}
+
+impl Options {
+    /// Checks the options without building a sanitizer (config loading does this).
+    pub fn validate(&self) -> Result<(), OptionsError> {
+        self.checked().map(|_| ())
     }
 
-    pub fn with_options(options: &Options) -> Result<Self, OptionsError> {
+    fn checked(&self) -> Result<Checked, OptionsError> {
         let mut domains: Vec<String> = DEFAULT_DOMAINS.iter().map(|d| d.to_string()).collect();
-        for d in &options.internal_domains {
+        for d in &self.internal_domains {
             let d = d.trim().trim_start_matches('.').to_ascii_lowercase();
             let ok = !d.is_empty()
                 && d.split('.').all(|l| {
@@ -143,7 +147,7 @@ impl Sanitizer {
             domains.push(regex::escape(&d));
         }
         let mut cidrs = Vec::new();
-        for c in &options.internal_cidrs {
+        for c in &self.internal_cidrs {
             let (ip, len) = c
                 .trim()
                 .split_once('/')
@@ -155,8 +159,8 @@ impl Sanitizer {
             }
             cidrs.push((ip, len));
         }
-        let mut detectors = Vec::new();
-        for p in &options.patterns {
+        let mut patterns = Vec::new();
+        for p in &self.patterns {
             if !is_slug(&p.name) || Category::from_name(&p.name).is_some() {
                 return Err(OptionsError::Pattern {
                     name: p.name.clone(),
@@ -167,14 +171,38 @@ impl Sanitizer {
                 name: p.name.clone(),
                 reason: e.to_string(),
             })?;
-            detectors.push(Detector {
-                name: Box::leak(p.name.clone().into_boxed_str()),
+            patterns.push((p.name.clone(), regex));
+        }
+        Ok(Checked {
+            domains,
+            cidrs,
+            patterns,
+        })
+    }
+}
+
+impl Sanitizer {
+    /// The built-in detectors with default settings.
+    pub fn new() -> Self {
+        Self::with_options(&Options::default()).expect("the built-in patterns compile")
+    }
+
+    pub fn with_options(options: &Options) -> Result<Self, OptionsError> {
+        let Checked {
+            domains,
+            cidrs,
+            patterns,
+        } = options.checked()?;
+        let mut detectors: Vec<Detector> = patterns
+            .into_iter()
+            .map(|(name, regex)| Detector {
+                name: Box::leak(name.into_boxed_str()),
                 regex,
                 groups: &[0],
                 check: Check::NotPlaceholder,
                 per_line: false,
-            });
-        }
+            })
+            .collect();
         let disabled: HashSet<Category> = options.disabled.iter().copied().collect();
         for Spec {
             category,
@@ -216,38 +244,15 @@ impl Sanitizer {
         }
         let (per_line, whole_text): (Vec<usize>, Vec<usize>) =
             (0..detectors.len()).partition(|i| detectors[*i].per_line);
-        let patterns: Vec<&str> = per_line
-            .iter()
-            .map(|i| detectors[*i].regex.as_str())
-            .collect();
-        let automaton = |kind| {
-            regex_automata::meta::Regex::builder()
-                .configure(
-                    regex_automata::meta::Config::new()
-                        .match_kind(kind)
-                        .nfa_size_limit(Some(64 << 20))
-                        .hybrid_cache_capacity(2 << 20),
-                )
-                .build_many(&patterns)
-                .map_err(|e| OptionsError::Pattern {
-                    name: "per-line detectors".into(),
-                    reason: e.to_string(),
-                })
-        };
-        let (trigger, line_set) = if patterns.is_empty() {
-            (None, None)
+        let trigger = if per_line.is_empty() {
+            None
         } else {
-            (
-                Some(automaton(regex_automata::MatchKind::LeftmostFirst)?),
-                Some(automaton(regex_automata::MatchKind::All)?),
-            )
+            Some(LineTrigger::new(&detectors, per_line)?)
         };
         Ok(Self {
             detectors,
             whole_text,
-            per_line,
             trigger,
-            line_set,
             cidrs,
             kubernetes: !disabled.contains(&Category::KubernetesSecret),
         })
@@ -282,7 +287,7 @@ impl Sanitizer {
         let mut grown = 0isize;
         for f in &done.findings {
             let start = (f.start as isize + grown) as usize;
-            let len = "[REDACTED:]".len() + f.category.len();
+            let len = placeholder_len(f.category);
             grown += len as isize - (f.end - f.start) as isize;
             placeholders.push((start, start + len, grown));
         }
@@ -299,8 +304,8 @@ impl Sanitizer {
             if start < line_end || !glued {
                 continue;
             }
-            let ls = memchr::memrchr(b'\n', &out[..start]).map_or(0, |p| p + 1);
-            line_end = memchr::memchr(b'\n', &out[start..]).map_or(out.len(), |p| start + p);
+            let (ls, end, _) = line_around(&done.text, start);
+            line_end = end;
             for c in self.candidates(&done.text[ls..line_end]) {
                 more.push(Candidate {
                     start: to_input(ls + c.start),
@@ -329,31 +334,10 @@ impl Sanitizer {
         for &i in &self.whole_text {
             self.run(i, text, 0, &mut candidates);
         }
-        if let (Some(trigger), Some(line_set)) = (&self.trigger, &self.line_set) {
-            let mut lines_hit = regex_automata::PatternSet::new(trigger.pattern_len());
-            let mut at = 0;
-            let input = regex_automata::Input::new(text);
-            while at < text.len() {
-                let Some(m) = trigger.search(&input.clone().range(at..)) else {
-                    break;
-                };
-                let bytes = text.as_bytes();
-                let start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |p| p + 1);
-                let end = memchr::memchr(b'\n', &bytes[m.start()..])
-                    .map_or(text.len(), |p| m.start() + p);
-                lines_hit.clear();
-                line_set
-                    .which_overlapping_matches(&input.clone().range(start..end), &mut lines_hit);
-                for pattern in lines_hit.iter() {
-                    self.run(
-                        self.per_line[pattern.as_usize()],
-                        &text[start..end],
-                        start,
-                        &mut candidates,
-                    );
-                }
-                at = end + 1;
-            }
+        if let Some(trigger) = &self.trigger {
+            trigger.for_each_line(text, |start, end, i| {
+                self.run(i, &text[start..end], start, &mut candidates);
+            });
         }
         drop_inside_placeholders(text, &mut candidates);
         candidates
@@ -455,6 +439,64 @@ impl Sanitizer {
             }
             _ => false,
         })
+    }
+}
+
+/// The per-line detectors as one automaton: one pass over the text finds the lines worth a
+/// closer look, instead of one pass per pattern; a second automaton with overlapping
+/// semantics says which of them match on such a line.
+struct LineTrigger {
+    first: regex_automata::meta::Regex,
+    all: regex_automata::meta::Regex,
+    /// Pattern `p` of both automata is detector `detectors[p]`.
+    detectors: Vec<usize>,
+}
+
+impl LineTrigger {
+    fn new(all_detectors: &[Detector], detectors: Vec<usize>) -> Result<Self, OptionsError> {
+        let patterns: Vec<&str> = detectors
+            .iter()
+            .map(|i| all_detectors[*i].regex.as_str())
+            .collect();
+        let build = |kind| {
+            regex_automata::meta::Regex::builder()
+                .configure(
+                    regex_automata::meta::Config::new()
+                        .match_kind(kind)
+                        .nfa_size_limit(Some(64 << 20))
+                        .hybrid_cache_capacity(2 << 20),
+                )
+                .build_many(&patterns)
+                .map_err(|e| OptionsError::Pattern {
+                    name: "per-line detectors".into(),
+                    reason: e.to_string(),
+                })
+        };
+        Ok(Self {
+            first: build(regex_automata::MatchKind::LeftmostFirst)?,
+            all: build(regex_automata::MatchKind::All)?,
+            detectors,
+        })
+    }
+
+    /// Calls `f(line start, line end, detector)` for each detector matching on each line.
+    fn for_each_line(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
+        let mut hits = regex_automata::PatternSet::new(self.detectors.len());
+        let input = regex_automata::Input::new(text);
+        let mut at = 0;
+        while at < text.len() {
+            let Some(m) = self.first.search(&input.clone().range(at..)) else {
+                break;
+            };
+            let (start, end, next) = line_around(text, m.start());
+            hits.clear();
+            self.all
+                .which_overlapping_matches(&input.clone().range(start..end), &mut hits);
+            for pattern in hits.iter() {
+                f(start, end, self.detectors[pattern.as_usize()]);
+            }
+            at = next;
+        }
     }
 }
 

@@ -12,12 +12,19 @@ pub(super) fn glued_before(before: &[u8]) -> bool {
     before.last().is_some_and(|c| !c.is_ascii_whitespace())
 }
 
+const PLACEHOLDER_OPEN: &str = "[REDACTED:";
+
+/// The length of the placeholder written for `category`.
+pub(super) fn placeholder_len(category: &str) -> usize {
+    PLACEHOLDER_OPEN.len() + category.len() + 1
+}
+
 /// Placeholders from an earlier pass are never masked again, even in part: sanitizing
 /// sanitized text changes nothing.
 pub(super) fn drop_inside_placeholders(text: &str, candidates: &mut Vec<Candidate>) {
     static PLACEHOLDER: std::sync::LazyLock<Regex> =
         std::sync::LazyLock::new(|| Regex::new(r"\[REDACTED:[a-z0-9-]+\]").expect("valid"));
-    if memchr::memmem::find(text.as_bytes(), b"[REDACTED:").is_none() {
+    if memchr::memmem::find(text.as_bytes(), PLACEHOLDER_OPEN.as_bytes()).is_none() {
         return;
     }
     let spans: Vec<(usize, usize)> = PLACEHOLDER
@@ -65,7 +72,7 @@ pub(super) fn resolve(text: &str, mut candidates: Vec<Candidate>) -> Sanitized {
     let mut at = 0;
     for f in &findings {
         out.push_str(&text[at..f.start]);
-        out.push_str("[REDACTED:");
+        out.push_str(PLACEHOLDER_OPEN);
         out.push_str(f.category);
         out.push(']');
         at = f.end;
