@@ -1,11 +1,23 @@
 // Browser tests against a real `gatehouse serve`, in Debian's Chromium (never a downloaded
 // browser). `.ci/test` builds the server and the WASM bundle, prepares a runbooks folder
-// (samples plus hostile and broken fixtures) and picks a free port.
+// (samples plus hostile and broken fixtures) and picks free ports.
+//
+// Three servers: a portal with the loopback development sign-in (most tests), a test
+// OpenID Connect provider (oidc-provider, end2end/oidc/provider.mjs) and a second portal
+// that signs in through that provider (sso.spec.ts).
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.GATEHOUSE_E2E_PORT ?? 3999);
+const ssoPort = Number(process.env.GATEHOUSE_E2E_SSO_PORT ?? 3998);
+const oidcPort = Number(process.env.GATEHOUSE_E2E_OIDC_PORT ?? 3997);
 const dir = process.env.GATEHOUSE_E2E_DIR ?? '/tmp/gatehouse-e2e';
 const root = `${__dirname}/..`;
+
+const common = {
+  GATEHOUSE_RUNBOOKS_DIR: `${dir}/runbooks`,
+  GATEHOUSE_SITE_ROOT: `${root}/target/site`,
+  RUST_LOG: 'warn',
+};
 
 export default defineConfig({
   testDir: './tests',
@@ -23,20 +35,50 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `${root}/target/debug/gatehouse serve`,
-    url: `http://127.0.0.1:${port}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      GATEHOUSE_BIND: `127.0.0.1:${port}`,
-      DATABASE_URL: `sqlite://${dir}/gatehouse.db?mode=rwc`,
-      GATEHOUSE_RUNBOOKS_DIR: `${dir}/runbooks`,
-      GATEHOUSE_INDEX_DIR: `${dir}/index`,
-      GATEHOUSE_SITE_ROOT: `${root}/target/site`,
-      RUST_LOG: 'warn',
+  webServer: [
+    {
+      command: `${root}/target/debug/gatehouse serve`,
+      url: `http://127.0.0.1:${port}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        ...common,
+        GATEHOUSE_BIND: `127.0.0.1:${port}`,
+        DATABASE_URL: `sqlite://${dir}/gatehouse.db?mode=rwc`,
+        GATEHOUSE_INDEX_DIR: `${dir}/index`,
+        GATEHOUSE_AUDIT_KEY_FILE: `${dir}/audit.key`,
+        GATEHOUSE_RATE_LIMIT_SIGNIN_PER_MINUTE: '600',
+      },
     },
-  },
+    {
+      command: `node ${__dirname}/oidc/provider.mjs`,
+      url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: { OIDC_PORT: String(oidcPort), OIDC_PORTAL_URL: `http://127.0.0.1:${ssoPort}` },
+    },
+    {
+      command: `${root}/target/debug/gatehouse serve`,
+      url: `http://127.0.0.1:${ssoPort}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        ...common,
+        GATEHOUSE_BIND: `127.0.0.1:${ssoPort}`,
+        DATABASE_URL: `sqlite://${dir}/sso.db?mode=rwc`,
+        GATEHOUSE_INDEX_DIR: `${dir}/sso-index`,
+        GATEHOUSE_AUDIT_KEY_FILE: `${dir}/sso-audit.key`,
+        GATEHOUSE_OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+        GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse-e2e',
+        GATEHOUSE_OIDC_CLIENT_SECRET: 'e2e-client-secret-not-for-production',
+        GATEHOUSE_OIDC_SCOPES: 'profile email groups',
+      },
+    },
+  ],
 });

@@ -6,12 +6,18 @@
 use leptos::prelude::*;
 
 use crate::dto::{
-    Facets, IndexStatus, Persona, RunbookView, SearchQuery, SearchResults, SessionInfo,
+    AuditPage, AuditQuery, Facets, IndexStatus, Persona, RunbookView, SearchQuery, SearchResults,
+    SessionInfo, TokensPage,
 };
 use crate::error::PortalError;
 
+/// Name of the one-time cookie that carries a new API token from its creation (a form post)
+/// to the page that shows it; the page clears it at once.
+pub const NEW_TOKEN_COOKIE: &str = "gatehouse_new_token";
+
 #[cfg(feature = "ssr")]
 mod context {
+    use super::NEW_TOKEN_COOKIE;
     use crate::error::PortalError;
     use crate::port::{Caller, PortalHandle};
     use leptos::prelude::use_context;
@@ -31,6 +37,7 @@ mod context {
         if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
             let status = match err {
                 PortalError::Unauthenticated => StatusCode::UNAUTHORIZED,
+                PortalError::Forbidden => StatusCode::FORBIDDEN,
                 PortalError::NotFound => StatusCode::NOT_FOUND,
                 PortalError::BadRequest(_) => StatusCode::BAD_REQUEST,
                 PortalError::Internal | PortalError::Transport(_) => {
@@ -39,6 +46,29 @@ mod context {
             };
             resp.set_status(status);
         }
+    }
+
+    /// The token created just before this page view, if any; clears its cookie.
+    pub fn take_new_token() -> Option<String> {
+        let parts = use_context::<http::request::Parts>()?;
+        let token = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == NEW_TOKEN_COOKIE)
+            .map(|(_, value)| value.to_string())
+            .filter(|v| v.starts_with("gat_"))?;
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            let clear =
+                format!("{NEW_TOKEN_COOKIE}=; Path=/tokens; Max-Age=0; HttpOnly; SameSite=Strict");
+            if let Ok(value) = http::HeaderValue::from_str(&clear) {
+                resp.append_header(http::header::SET_COOKIE, value);
+            }
+        }
+        Some(token)
     }
 
     pub fn finish<T>(result: Result<T, PortalError>) -> Result<T, PortalError> {
@@ -89,4 +119,19 @@ pub async fn get_runbook(stem: String) -> Result<RunbookView, PortalError> {
 pub async fn get_index_status() -> Result<IndexStatus, PortalError> {
     let (portal, caller) = context::portal_and_caller()?;
     context::finish(portal.index_status(&caller).await)
+}
+
+/// Audit events matching the auditor page's filters.
+#[server(prefix = "/rpc", endpoint = "audit")]
+pub async fn get_audit_events(query: AuditQuery) -> Result<AuditPage, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.audit_events(&caller, query).await)
+}
+
+/// The caller's API tokens, and a token created a moment ago (shown once).
+#[server(prefix = "/rpc", endpoint = "tokens")]
+pub async fn get_tokens() -> Result<(TokensPage, Option<String>), PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    let page = context::finish(portal.tokens(&caller).await)?;
+    Ok((page, context::take_new_token()))
 }

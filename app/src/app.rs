@@ -10,8 +10,8 @@ use leptos_router::{
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    not_found::NotFound, runbook::RunbookPage, search::SearchPage, signin::SignInPage,
-    status::StatusPage,
+    audit::AuditPage, not_found::NotFound, runbook::RunbookPage, search::SearchPage,
+    signin::SignInPage, status::StatusPage, tokens::TokensPage,
 };
 
 /// Server-side settings for the document shell.
@@ -62,6 +62,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/runbooks/:stem") view=RunbookPage ssr=SsrMode::Async />
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/tokens") view=TokensPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -10,7 +10,10 @@ pub struct UserInfo {
     /// A short label for the role ("Developer", "Approver", …).
     pub role_label: String,
     pub groups: Vec<String>,
-    /// How the session was established ("dev", later "oidc").
+    /// Role names (`developer`, `approver`, `security-reviewer`, `admin`,
+    /// `runbook-owner:<team>`), for showing what the person may reach.
+    pub roles: Vec<String>,
+    /// How the session was established (`dev`, `oidc`, `token:<id>`).
     pub auth_method: String,
 }
 
@@ -20,6 +23,8 @@ pub struct SessionInfo {
     pub user: Option<UserInfo>,
     /// The loopback-only development sign-in is active (shown as a banner).
     pub dev_login: bool,
+    /// Single sign-on is configured: the sign-in page offers it.
+    pub sso: bool,
 }
 
 /// A demo identity offered by the development sign-in.
@@ -132,4 +137,71 @@ pub struct FileProblem {
     pub file: String,
     pub line: Option<usize>,
     pub reason: String,
+}
+
+/// Filters of the auditor page; empty fields match everything. Times are dates
+/// (`2026-11-27`) or RFC 3339 times.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub target: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    /// Show events before this sequence number (the next page).
+    pub before: Option<i64>,
+}
+
+/// One audit event as the auditor page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEventView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub auth_method: String,
+    pub action: String,
+    pub target: String,
+    pub outcome: String,
+    pub source: String,
+    pub request_id: String,
+    /// The details object as compact JSON.
+    pub details: String,
+}
+
+/// A page of audit events, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub events: Vec<AuditEventView>,
+    /// Pass as `before` for the next (older) page, if there is one.
+    pub next_before: Option<i64>,
+}
+
+/// An API token as listed (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenView {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub scopes: Vec<String>,
+    pub created_at: String,
+    pub expires_at: String,
+    pub last_used_at: Option<String>,
+    /// `active`, `expired` or `revoked`.
+    pub status: String,
+}
+
+/// A scope a token may be given, for the creation form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeOption {
+    pub name: String,
+    pub description: String,
+}
+
+/// The tokens page: the caller's tokens (everyone's for admins) and the creation form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokensPage {
+    pub tokens: Vec<TokenView>,
+    pub scopes: Vec<ScopeOption>,
+    /// The caller sees everyone's tokens (admins).
+    pub all: bool,
 }

@@ -11,6 +11,9 @@ pub enum PortalError {
     /// No session: sign in first.
     #[error("Please sign in to continue.")]
     Unauthenticated,
+    /// Signed in, but this needs a role the caller does not have.
+    #[error("You do not have access to this. Ask an administrator if you need it.")]
+    Forbidden,
     /// The thing does not exist, or the caller may not know that it does.
     #[error("Not found.")]
     NotFound,

@@ -7,14 +7,25 @@
 use std::sync::Arc;
 
 use crate::dto::{
-    Facets, IndexStatus, Persona, RunbookView, SearchQuery, SearchResults, SessionInfo,
+    AuditPage, AuditQuery, Facets, IndexStatus, Persona, RunbookView, SearchQuery, SearchResults,
+    SessionInfo, TokensPage,
 };
 use crate::error::PortalError;
 
 /// Who is asking, as established by the server's session middleware.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Caller {
+    /// What the UI shows of the caller.
     pub user: Option<crate::dto::UserInfo>,
+    /// The server's own record of the caller (its identity type), opaque to the UI so that
+    /// authorization never round-trips through display strings.
+    pub principal: Option<Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller").field("user", &self.user).finish()
+    }
 }
 
 impl Caller {
@@ -36,6 +47,14 @@ pub trait Portal: Send + Sync + 'static {
     async fn facets(&self, caller: &Caller) -> Result<Facets, PortalError>;
     async fn runbook(&self, caller: &Caller, stem: String) -> Result<RunbookView, PortalError>;
     async fn index_status(&self, caller: &Caller) -> Result<IndexStatus, PortalError>;
+    /// Audit events for auditors (admins and security reviewers).
+    async fn audit_events(
+        &self,
+        caller: &Caller,
+        query: AuditQuery,
+    ) -> Result<AuditPage, PortalError>;
+    /// The caller's API tokens (everyone's for admins).
+    async fn tokens(&self, caller: &Caller) -> Result<TokensPage, PortalError>;
 }
 
 /// The shared handle the server puts into Leptos context.

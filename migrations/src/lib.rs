@@ -7,6 +7,8 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_sessions;
+mod m20261127_000002_audit_log;
+mod m20261127_000003_api_tokens;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -14,6 +16,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_sessions::Migration)]
+        vec![
+            Box::new(m20261126_000001_sessions::Migration),
+            Box::new(m20261127_000002_audit_log::Migration),
+            Box::new(m20261127_000003_api_tokens::Migration),
+        ]
     }
 }

@@ -60,6 +60,56 @@ pub enum Command {
         #[arg(long)]
         runbooks: Option<PathBuf>,
     },
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// API tokens for automation.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the whole hash chain and every signed checkpoint; exits 1 and names the first
+    /// failing event if anything was changed, removed or reordered.
+    Verify {
+        /// Base64 ed25519 public key (from /.well-known/gatehouse/audit-key); default: the
+        /// key of GATEHOUSE_AUDIT_KEY_FILE.
+        #[arg(long)]
+        public_key: Option<String>,
+        /// Print one JSON object: {"ok":…,"events":…,"checkpoints":…,"failed_event":…,"reason":…}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign the newest event now (the server also does so every 50 events and every 10 minutes).
+    Checkpoint,
+    /// Create a new signing key file (base64, mode 0600); never overwrites one.
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a token and print it once; only its hash is stored.
+    Create {
+        /// The owner the token acts for (a person's subject or a service name).
+        #[arg(long)]
+        user: String,
+        /// Comma-separated groups the token acts with.
+        #[arg(long, value_delimiter = ',')]
+        groups: Vec<String>,
+        /// Comma-separated scopes: runbooks:read, notes:write, requests:write, audit:read.
+        #[arg(long, value_delimiter = ',', required = true)]
+        scopes: Vec<String>,
+        /// Lifetime, like 30d, 12h or 90m (at most 366d).
+        #[arg(long, default_value = "30d")]
+        ttl: String,
+        /// A name to recognise it by (default: the user).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
@@ -97,6 +147,27 @@ pub fn run() -> ExitCode {
         ),
         Command::CheckRunbooks { runbooks } => check(runbooks.unwrap_or(config.runbooks_dir)),
         Command::Redact { plain, list } => redact(&sanitizer, plain, list),
+        Command::Audit(AuditCommand::Verify { public_key, json }) => {
+            crate::admin::audit_verify(&config, public_key.as_deref(), json)
+        }
+        Command::Audit(AuditCommand::Checkpoint) => crate::admin::audit_checkpoint(&config),
+        Command::Audit(AuditCommand::Keygen { out }) => crate::admin::audit_keygen(&out),
+        Command::Token(TokenCommand::Create {
+            user,
+            groups,
+            scopes,
+            ttl,
+            name,
+        }) => crate::admin::token_create(
+            &config,
+            &crate::admin::TokenRequest {
+                user: &user,
+                name: name.as_deref(),
+                groups: &groups,
+                scopes: &scopes,
+                ttl: &ttl,
+            },
+        ),
     }
 }
 

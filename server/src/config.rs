@@ -40,6 +40,22 @@ struct RawConfig {
     oidc_client_id: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     oidc_client_secret: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    oidc_client_secret_file: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    oidc_scopes: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    oidc_groups_claim: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    audit_key_file: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    rate_limit_signin_per_minute: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    rate_limit_api_per_minute: Option<String>,
+    /// Only from the file: `[roles]` with `approver`, `security_reviewer`, `admin` (lists of
+    /// groups) and `[roles.runbook_owners]` (team = [groups]).
+    #[serde(default)]
+    roles: Option<RawRoles>,
     /// Only from the file: `[sanitizer]` with `disabled`, `internal_domains`,
     /// `internal_cidrs` and `[[sanitizer.patterns]]` (`name`, `regex`).
     #[serde(default)]
@@ -57,6 +73,16 @@ struct RawSanitizer {
     internal_cidrs: Vec<String>,
     #[serde(default)]
     patterns: Vec<RawPattern>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoles {
+    approver: Option<Vec<String>>,
+    security_reviewer: Option<Vec<String>>,
+    admin: Option<Vec<String>>,
+    #[serde(default)]
+    runbook_owners: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +125,12 @@ const ENV_KEYS: &[&str] = &[
     "oidc_issuer",
     "oidc_client_id",
     "oidc_client_secret",
+    "oidc_client_secret_file",
+    "oidc_scopes",
+    "oidc_groups_claim",
+    "audit_key_file",
+    "rate_limit_signin_per_minute",
+    "rate_limit_api_per_minute",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -126,12 +158,24 @@ pub enum LogFormat {
     Json,
 }
 
-/// Single sign-on settings (used once single sign-on lands).
+/// Single sign-on settings.
 #[derive(Debug, Clone)]
 pub struct OidcConfig {
-    pub issuer: Url,
+    /// Exactly as the provider names itself in discovery and tokens.
+    pub issuer: String,
     pub client_id: String,
     pub client_secret: SecretString,
+    /// Scopes asked for besides `openid`.
+    pub scopes: Vec<String>,
+    /// The ID token or userinfo claim that lists the person's groups.
+    pub groups_claim: String,
+}
+
+/// Requests allowed per minute and client address, per area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    pub signin_per_minute: u32,
+    pub api_per_minute: u32,
 }
 
 /// The validated configuration.
@@ -148,6 +192,10 @@ pub struct Config {
     pub session_ttl: chrono::Duration,
     pub session_idle: chrono::Duration,
     pub oidc: Option<OidcConfig>,
+    pub roles: crate::auth::roles::RoleMap,
+    /// The ed25519 key that signs audit checkpoints.
+    pub audit_key_file: PathBuf,
+    pub rate_limits: RateLimits,
     /// Sanitizer settings, already checked to compile.
     pub sanitizer: crate::sanitizer::Options,
 }
@@ -165,7 +213,17 @@ impl Config {
                     format!("`{path}` is not a readable file"),
                 ));
             }
-            figment = figment.merge(Toml::file_exact(path));
+            let file = Figment::from(Toml::file_exact(&path));
+            if file.find_value("oidc_client_secret").is_ok() {
+                return Err(invalid(
+                    "oidc_client_secret",
+                    format!(
+                        "`{path}` holds the client secret; config files end up in repositories. \
+                         Remove it and set GATEHOUSE_OIDC_CLIENT_SECRET or GATEHOUSE_OIDC_CLIENT_SECRET_FILE"
+                    ),
+                ));
+            }
+            figment = figment.merge(file);
         }
         figment = figment
             .merge(Env::prefixed("GATEHOUSE_").only(ENV_KEYS))
@@ -245,24 +303,32 @@ impl Config {
             120,
             1..=24 * 60,
         )?;
-        let oidc = match (raw.oidc_issuer, raw.oidc_client_id, raw.oidc_client_secret) {
-            (None, None, None) => None,
-            (Some(issuer), Some(client_id), Some(secret)) => Some(OidcConfig {
-                issuer: Url::parse(issuer.trim()).map_err(|e| {
-                    invalid(
-                        "GATEHOUSE_OIDC_ISSUER",
-                        format!("`{issuer}` is not a URL: {e}"),
-                    )
-                })?,
-                client_id,
-                client_secret: SecretString::from(secret),
-            }),
-            _ => {
-                return Err(invalid(
-                    "GATEHOUSE_OIDC_ISSUER",
-                    "single sign-on needs all of GATEHOUSE_OIDC_ISSUER, GATEHOUSE_OIDC_CLIENT_ID and GATEHOUSE_OIDC_CLIENT_SECRET",
-                ));
-            }
+        let oidc = oidc_config(
+            raw.oidc_issuer,
+            raw.oidc_client_id,
+            raw.oidc_client_secret,
+            raw.oidc_client_secret_file,
+            raw.oidc_scopes,
+            raw.oidc_groups_claim,
+        )?;
+        let roles = role_map(raw.roles.unwrap_or_default())?;
+        let rate_limits = RateLimits {
+            signin_per_minute: parse_number(
+                raw.rate_limit_signin_per_minute.as_deref(),
+                "GATEHOUSE_RATE_LIMIT_SIGNIN_PER_MINUTE",
+                30,
+                1..=100_000,
+            )? as u32,
+            api_per_minute: parse_number(
+                raw.rate_limit_api_per_minute.as_deref(),
+                "GATEHOUSE_RATE_LIMIT_API_PER_MINUTE",
+                600,
+                1..=1_000_000,
+            )? as u32,
+        };
+        let audit_key_file = match raw.audit_key_file {
+            Some(path) => PathBuf::from(path),
+            None => default_audit_key_file(&database_url),
         };
         let sanitizer = sanitizer_options(raw.sanitizer.unwrap_or_default())?;
         let dir = |value: Option<String>, default: &str| {
@@ -279,6 +345,9 @@ impl Config {
             session_ttl: chrono::Duration::hours(hours),
             session_idle: chrono::Duration::minutes(idle),
             oidc,
+            roles,
+            audit_key_file,
+            rate_limits,
             sanitizer,
         })
     }
@@ -301,12 +370,6 @@ impl Config {
                 ),
             ));
         }
-        if self.oidc.is_some() {
-            return Err(invalid(
-                "GATEHOUSE_OIDC_ISSUER",
-                "single sign-on is not available in this version yet; unset the GATEHOUSE_OIDC_* settings and use the development sign-in on loopback",
-            ));
-        }
         if !self.runbooks_dir.is_dir() {
             return Err(invalid(
                 "GATEHOUSE_RUNBOOKS_DIR",
@@ -320,6 +383,130 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
     }
+}
+
+/// Beside the SQLite file (backed up with it), else `data/audit-signing.key`.
+fn default_audit_key_file(database_url: &str) -> PathBuf {
+    crate::db::sqlite_path(database_url)
+        .and_then(|db| {
+            std::path::Path::new(&db)
+                .parent()
+                .map(|dir| dir.join("audit-signing.key"))
+        })
+        .unwrap_or_else(|| PathBuf::from("data/audit-signing.key"))
+}
+
+fn oidc_config(
+    issuer: Option<String>,
+    client_id: Option<String>,
+    secret: Option<String>,
+    secret_file: Option<String>,
+    scopes: Option<String>,
+    groups_claim: Option<String>,
+) -> Result<Option<OidcConfig>, ConfigError> {
+    let secret = match (secret, secret_file) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "GATEHOUSE_OIDC_CLIENT_SECRET",
+                "set GATEHOUSE_OIDC_CLIENT_SECRET or GATEHOUSE_OIDC_CLIENT_SECRET_FILE, not both",
+            ));
+        }
+        (Some(s), None) => Some(s),
+        (None, Some(path)) => Some(
+            std::fs::read_to_string(path.trim())
+                .map_err(|e| {
+                    invalid(
+                        "GATEHOUSE_OIDC_CLIENT_SECRET_FILE",
+                        format!("cannot read `{path}`: {e}"),
+                    )
+                })?
+                .trim()
+                .to_string(),
+        ),
+        (None, None) => None,
+    };
+    let (issuer, client_id, secret) = match (issuer, client_id, secret) {
+        (None, None, None) => return Ok(None),
+        (Some(i), Some(c), Some(s)) => (i.trim().to_string(), c.trim().to_string(), s),
+        _ => {
+            return Err(invalid(
+                "GATEHOUSE_OIDC_ISSUER",
+                "single sign-on needs all of GATEHOUSE_OIDC_ISSUER, GATEHOUSE_OIDC_CLIENT_ID and GATEHOUSE_OIDC_CLIENT_SECRET (or _FILE)",
+            ));
+        }
+    };
+    match Url::parse(&issuer) {
+        Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {}
+        _ => {
+            return Err(invalid(
+                "GATEHOUSE_OIDC_ISSUER",
+                format!(
+                    "`{issuer}` is not an http(s) URL, like https://login.example.com/realms/main"
+                ),
+            ));
+        }
+    }
+    if client_id.is_empty() || secret.is_empty() {
+        return Err(invalid(
+            "GATEHOUSE_OIDC_CLIENT_ID",
+            "the client id and secret must not be empty",
+        ));
+    }
+    let scopes: Vec<String> = scopes
+        .as_deref()
+        .unwrap_or("profile email")
+        .split([' ', ','])
+        .filter(|s| !s.is_empty() && *s != "openid")
+        .map(str::to_string)
+        .collect();
+    let groups_claim = groups_claim
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "groups".into());
+    Ok(Some(OidcConfig {
+        issuer,
+        client_id,
+        client_secret: SecretString::from(secret),
+        scopes,
+        groups_claim,
+    }))
+}
+
+fn role_map(raw: RawRoles) -> Result<crate::auth::roles::RoleMap, ConfigError> {
+    use crate::auth::roles::RoleMap;
+    use crate::runbooks::names::GroupName;
+    let groups = |setting: &'static str, names: Vec<String>| {
+        names
+            .iter()
+            .map(|n| GroupName::parse(n).map_err(|e| invalid(setting, format!("group `{n}`: {e}"))))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let defaults = RoleMap::default();
+    let mut runbook_owners = std::collections::BTreeMap::new();
+    for (team, names) in raw.runbook_owners {
+        if GroupName::parse(&team).is_err() {
+            return Err(invalid(
+                "roles.runbook_owners",
+                format!("`{team}` is not a team name like team-payments"),
+            ));
+        }
+        runbook_owners.insert(team, groups("roles.runbook_owners", names)?);
+    }
+    Ok(RoleMap {
+        approver: match raw.approver {
+            Some(n) => groups("roles.approver", n)?,
+            None => defaults.approver,
+        },
+        security_reviewer: match raw.security_reviewer {
+            Some(n) => groups("roles.security_reviewer", n)?,
+            None => defaults.security_reviewer,
+        },
+        admin: match raw.admin {
+            Some(n) => groups("roles.admin", n)?,
+            None => defaults.admin,
+        },
+        runbook_owners,
+    })
 }
 
 fn sanitizer_options(raw: RawSanitizer) -> Result<crate::sanitizer::Options, ConfigError> {

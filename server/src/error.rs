@@ -12,6 +12,15 @@ pub enum AppError {
     /// 401: no valid session or token.
     #[error("sign in first: this needs an authenticated session")]
     Unauthenticated,
+    /// 401: an API token that is malformed, unknown, expired or revoked.
+    #[error("invalid API token: {0}")]
+    InvalidToken(&'static str),
+    /// 403: signed in, but the role or token scope does not allow this.
+    #[error("forbidden: your role or token scope does not allow this")]
+    Forbidden,
+    /// 429: too many requests from this client; `retry_after` seconds until the next is allowed.
+    #[error("too many requests: slow down and retry in {retry_after} seconds")]
+    TooManyRequests { retry_after: u64 },
     /// 403: a state-changing request sent by a page of another site (CSRF).
     #[error("refused: this request came from another site; open Gatehouse and submit it there")]
     CrossSite,
@@ -32,8 +41,9 @@ pub enum AppError {
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::Unauthenticated | AppError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            AppError::CrossSite | AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -44,7 +54,10 @@ impl AppError {
     fn code(&self) -> &'static str {
         match self {
             AppError::Unauthenticated => "unauthenticated",
+            AppError::InvalidToken(_) => "invalid_token",
             AppError::CrossSite => "cross_site",
+            AppError::Forbidden => "forbidden",
+            AppError::TooManyRequests { .. } => "rate_limited",
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
             AppError::Unavailable(_) => "unavailable",
@@ -62,11 +75,18 @@ impl IntoResponse for AppError {
             }
             other => other.to_string(),
         };
-        (
+        let mut response = (
             self.status(),
             Json(json!({ "error": { "code": self.code(), "message": message } })),
         )
-            .into_response()
+            .into_response();
+        if let AppError::TooManyRequests { retry_after } = self {
+            response.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from(retry_after),
+            );
+        }
+        response
     }
 }
 
@@ -75,11 +95,21 @@ impl From<app::error::PortalError> for AppError {
         use app::error::PortalError as P;
         match err {
             P::Unauthenticated => AppError::Unauthenticated,
+            P::Forbidden => AppError::Forbidden,
             P::NotFound => AppError::NotFound,
             P::BadRequest(m) => AppError::BadRequest(m),
             P::Internal | P::Transport(_) => {
                 AppError::Internal(anyhow::anyhow!("portal call failed"))
             }
+        }
+    }
+}
+
+impl From<crate::access::Denied> for AppError {
+    fn from(d: crate::access::Denied) -> Self {
+        match d {
+            crate::access::Denied::Unauthenticated => AppError::Unauthenticated,
+            crate::access::Denied::Forbidden => AppError::Forbidden,
         }
     }
 }

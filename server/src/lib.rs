@@ -2,6 +2,9 @@
 //!
 //! See the README's architecture section for how requests flow through these modules.
 
+pub mod access;
+pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;

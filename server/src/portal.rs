@@ -4,13 +4,18 @@
 use std::sync::Arc;
 
 use app::dto::{
-    Facets, FileProblem, IndexStatus, Persona, ResultGroup, RunbookView, SearchQuery,
-    SearchResults, SectionHit, SessionInfo, SnippetPart, TocEntry, UserInfo,
+    AuditEventView, AuditPage, AuditQuery, Facets, FileProblem, IndexStatus, Persona, ResultGroup,
+    RunbookView, ScopeOption, SearchQuery, SearchResults, SectionHit, SessionInfo, SnippetPart,
+    TocEntry, TokenView, TokensPage, UserInfo,
 };
 use app::error::PortalError;
 use app::port::{Caller, Portal};
 
-use crate::auth::authz::{Action, can};
+use crate::access::{Denied, Guard, Principal};
+use crate::audit::query::{self as audit_query, Filter};
+use crate::auth::authz::{Action, Resource};
+use crate::auth::scopes::Scope;
+use crate::auth::tokens::TokenStore;
 use crate::auth::{Identity, dev_login};
 use crate::runbooks::RunbookLibrary;
 use crate::runbooks::front_matter::Visibility;
@@ -21,47 +26,89 @@ use crate::runbooks::search::{Hit, HitGroup};
 /// Runbooks shown per page of results, and the most a caller may ask for.
 pub const DEFAULT_GROUPS: usize = 20;
 pub const MAX_LIMIT: usize = 100;
+/// Audit events per page on the auditor page.
+const AUDIT_PAGE: u64 = 100;
 
 pub struct PortalService {
     pub library: Arc<RunbookLibrary>,
+    pub guard: Guard,
+    pub tokens: TokenStore,
     pub dev_login: bool,
+    pub sso: bool,
+}
+
+/// The principal behind a UI caller, as the session middleware set it (never rebuilt from
+/// what the UI shows). A caller without one is anonymous.
+pub fn principal_of(caller: &Caller) -> Principal {
+    caller
+        .principal
+        .as_ref()
+        .and_then(|p| p.downcast_ref::<Principal>())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The identity behind a UI caller.
 pub fn identity_of(caller: &Caller) -> Option<Identity> {
-    caller.user.as_ref().map(|u| Identity {
-        subject: u.subject.clone(),
-        name: u.name.clone(),
-        role_label: u.role_label.clone(),
-        groups: u
-            .groups
-            .iter()
-            .filter_map(|g| GroupName::parse(g).ok())
-            .collect(),
-        auth_method: u.auth_method.clone(),
-    })
+    principal_of(caller).who
 }
 
-/// The UI caller for an identity.
-pub fn caller_of(identity: Option<&Identity>) -> Caller {
+/// The UI caller for a principal.
+pub fn caller_of(principal: Principal) -> Caller {
     Caller {
-        user: identity.map(|who| UserInfo {
+        user: principal.who.as_ref().map(|who| UserInfo {
             subject: who.subject.clone(),
             name: who.name.clone(),
             role_label: who.role_label.clone(),
             groups: who.groups.iter().map(|g| g.to_string()).collect(),
+            roles: who.roles.names(),
             auth_method: who.auth_method.clone(),
         }),
+        principal: Some(Arc::new(principal)),
     }
 }
 
-/// The caller's groups if they may do `action`, else the error to show.
-fn allowed(caller: &Caller, action: Action) -> Result<Vec<GroupName>, PortalError> {
-    let who = identity_of(caller);
-    if !can(who.as_ref(), action) {
-        return Err(PortalError::Unauthenticated);
+impl From<Denied> for PortalError {
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::Unauthenticated => PortalError::Unauthenticated,
+            Denied::Forbidden => PortalError::Forbidden,
+        }
     }
-    Ok(who.map(|w| w.groups).unwrap_or_default())
+}
+
+impl PortalService {
+    /// A signed-in caller asked for a runbook that exists but is restricted to groups they
+    /// are not in: they see "not found", the audit log sees a denial.
+    async fn note_hidden_runbook(&self, caller: &Caller, stem: &str) {
+        let principal = principal_of(caller);
+        let catalog = self.library.catalog();
+        if let Some(rb) = catalog.runbooks.values().find(|r| r.stem.as_ref() == stem) {
+            let _ = self
+                .guard
+                .require(
+                    &principal,
+                    Action::ReadRunbooks,
+                    Resource::Runbook(&rb.meta.visibility),
+                    &format!("runbook:{stem}"),
+                )
+                .await;
+        }
+    }
+
+    /// The caller's groups if they may do `action` on the portal, else the error to show.
+    async fn allowed(
+        &self,
+        caller: &Caller,
+        action: Action,
+    ) -> Result<Vec<GroupName>, PortalError> {
+        let principal = principal_of(caller);
+        let who = self
+            .guard
+            .require(&principal, action, Resource::Portal, "portal")
+            .await?;
+        Ok(who.groups.clone())
+    }
 }
 
 /// Query text with the UI's filter controls folded in as `service:`/`tag:` filters.
@@ -122,6 +169,7 @@ impl Portal for PortalService {
         SessionInfo {
             user: caller.user.clone(),
             dev_login: self.dev_login,
+            sso: self.sso,
         }
     }
 
@@ -145,7 +193,7 @@ impl Portal for PortalService {
         caller: &Caller,
         query: SearchQuery,
     ) -> Result<SearchResults, PortalError> {
-        let groups = allowed(caller, Action::ReadRunbooks)?;
+        let groups = self.allowed(caller, Action::ReadRunbooks).await?;
         let limit = query.limit.unwrap_or(DEFAULT_GROUPS).clamp(1, MAX_LIMIT);
         let text = query_text(&query);
         let library = self.library.clone();
@@ -163,7 +211,7 @@ impl Portal for PortalService {
     }
 
     async fn facets(&self, caller: &Caller) -> Result<Facets, PortalError> {
-        let groups = allowed(caller, Action::ReadRunbooks)?;
+        let groups = self.allowed(caller, Action::ReadRunbooks).await?;
         let visible = self.library.visible(&groups);
         let mut services: Vec<String> =
             visible.iter().map(|r| r.meta.service.to_string()).collect();
@@ -179,11 +227,11 @@ impl Portal for PortalService {
     }
 
     async fn runbook(&self, caller: &Caller, stem: String) -> Result<RunbookView, PortalError> {
-        let groups = allowed(caller, Action::ReadRunbooks)?;
-        let rb = self
-            .library
-            .runbook(&stem, &groups)
-            .ok_or(PortalError::NotFound)?;
+        let groups = self.allowed(caller, Action::ReadRunbooks).await?;
+        let Some(rb) = self.library.runbook(&stem, &groups) else {
+            self.note_hidden_runbook(caller, &stem).await;
+            return Err(PortalError::NotFound);
+        };
         let today = today();
         let (restricted, visible_to) = match &rb.meta.visibility {
             Visibility::Internal => (false, Vec::new()),
@@ -216,7 +264,7 @@ impl Portal for PortalService {
     }
 
     async fn index_status(&self, caller: &Caller) -> Result<IndexStatus, PortalError> {
-        let groups = allowed(caller, Action::ViewIndexStatus)?;
+        let groups = self.allowed(caller, Action::ViewIndexStatus).await?;
         let visible = self.library.visible(&groups);
         Ok(IndexStatus {
             runbooks: visible.len(),
@@ -235,6 +283,112 @@ impl Portal for PortalService {
                     reason: p.reason,
                 })
                 .collect(),
+        })
+    }
+
+    async fn audit_events(
+        &self,
+        caller: &Caller,
+        query: AuditQuery,
+    ) -> Result<AuditPage, PortalError> {
+        let principal = principal_of(caller);
+        self.guard
+            .require(&principal, Action::ViewAudit, Resource::Portal, "audit")
+            .await?;
+        let filter = Filter::parse(
+            query.actor.as_deref(),
+            query.action.as_deref(),
+            query.target.as_deref(),
+            query.since.as_deref(),
+            query.until.as_deref(),
+            query.before.map(|b| b.to_string()).as_deref(),
+        )
+        .map_err(PortalError::BadRequest)?;
+        let events = audit_query::newest(self.guard.db(), &filter, AUDIT_PAGE + 1)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "reading the audit log failed");
+                PortalError::Internal
+            })?;
+        let more = events.len() as u64 > AUDIT_PAGE;
+        let events: Vec<AuditEventView> = events
+            .into_iter()
+            .take(AUDIT_PAGE as usize)
+            .map(|e| AuditEventView {
+                seq: e.seq,
+                at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                actor: e.actor,
+                auth_method: e.auth_method,
+                action: e.action,
+                target: e.target,
+                outcome: e.outcome,
+                source: e.source,
+                request_id: e.request_id,
+                details: e.details.to_string(),
+            })
+            .collect();
+        Ok(AuditPage {
+            next_before: more.then(|| events.last().map(|e| e.seq)).flatten(),
+            events,
+        })
+    }
+
+    async fn tokens(&self, caller: &Caller) -> Result<TokensPage, PortalError> {
+        let principal = principal_of(caller);
+        let subject = principal
+            .who
+            .as_ref()
+            .map(|w| w.subject.clone())
+            .unwrap_or_default();
+        let who = self
+            .guard
+            .require(
+                &principal,
+                Action::ManageTokens,
+                Resource::TokensOf(&subject),
+                "tokens",
+            )
+            .await?;
+        let all = who.roles.admin;
+        let now = chrono::Utc::now();
+        let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+        let tokens = self
+            .tokens
+            .list((!all).then_some(subject.as_str()))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "listing tokens failed");
+                PortalError::Internal
+            })?
+            .into_iter()
+            .map(|t| TokenView {
+                status: if t.revoked_at.is_some() {
+                    "revoked"
+                } else if t.expires_at <= now {
+                    "expired"
+                } else {
+                    "active"
+                }
+                .into(),
+                id: t.id,
+                name: t.name,
+                owner: t.owner,
+                scopes: t.scopes,
+                created_at: when(t.created_at),
+                expires_at: when(t.expires_at),
+                last_used_at: t.last_used_at.map(when),
+            })
+            .collect();
+        Ok(TokensPage {
+            tokens,
+            scopes: Scope::ALL
+                .iter()
+                .map(|s| ScopeOption {
+                    name: s.name().into(),
+                    description: s.description().into(),
+                })
+                .collect(),
+            all,
         })
     }
 }

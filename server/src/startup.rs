@@ -8,10 +8,16 @@ use anyhow::Context;
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 
+use crate::access::Guard;
+use crate::audit::AuditLog;
+use crate::audit::signing::AuditKey;
+use crate::auth::oidc::Oidc;
 use crate::auth::session::SessionStore;
+use crate::auth::tokens::TokenStore;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::portal::PortalService;
+use crate::routes::limits::Limiters;
 use crate::runbooks::{RunbookLibrary, watch};
 use crate::state::AppState;
 
@@ -81,13 +87,34 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let audit = AuditLog::new(load_audit_key(&config)?);
+        let oidc = match &config.oidc {
+            Some(oidc) => Some(Arc::new(Oidc::new(oidc.clone(), &config.public_url)?)),
+            None => None,
+        };
         let config = Arc::new(config);
+        let roles = Arc::new(config.roles.clone());
+        let guard = Guard::new(db.clone(), audit.clone());
         let portal: app::port::PortalHandle = Arc::new(PortalService {
             library: library.clone(),
+            guard: guard.clone(),
+            tokens: TokenStore::new(db.clone(), roles.clone()),
             dev_login: config.dev_login_enabled(),
+            sso: oidc.is_some(),
         });
         let state = AppState {
-            sessions: SessionStore::new(db.clone(), config.session_ttl, config.session_idle),
+            sessions: SessionStore::new(
+                db.clone(),
+                config.session_ttl,
+                config.session_idle,
+                roles.clone(),
+            ),
+            tokens: TokenStore::new(db.clone(), roles.clone()),
+            roles,
+            audit,
+            guard,
+            oidc,
+            limiters: Arc::new(Limiters::new(config.rate_limits)),
             config,
             db,
             library,
@@ -121,12 +148,18 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let sessions = self.state.sessions.clone();
+        let (audit, db) = (self.state.audit.clone(), self.state.db.clone());
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+            let every = std::time::Duration::from_secs(600);
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
             loop {
                 tick.tick().await;
                 if let Err(err) = sessions.purge_expired().await {
                     tracing::warn!(error = %err, "purging expired sessions failed");
+                }
+                // Sign the newest events too, so a quiet log is pinned within minutes.
+                if let Err(err) = audit.checkpoint(&db).await {
+                    tracing::warn!(error = %err, "writing an audit checkpoint failed");
                 }
             }
         });
@@ -141,6 +174,26 @@ impl Application {
         tracing::info!("Gatehouse stopped");
         Ok(())
     }
+}
+
+/// The audit signing key. With the embedded database a missing key file is created on first
+/// start; replicas on PostgreSQL must share a key made beforehand (`gatehouse audit keygen`).
+pub fn load_audit_key(config: &Config) -> anyhow::Result<AuditKey> {
+    let path = &config.audit_key_file;
+    if path.is_file() {
+        return Ok(AuditKey::from_file(path)?);
+    }
+    if config.database_url.starts_with("sqlite:") {
+        let key = AuditKey::create_file(path)?;
+        tracing::warn!(path = %path.display(), key_id = %key.key_id(), "created a new audit signing key; back it up with the database");
+        return Ok(key);
+    }
+    anyhow::bail!(
+        "invalid setting GATEHOUSE_AUDIT_KEY_FILE: `{}` does not exist. Create one with `gatehouse audit keygen --out {}` \
+         (replicas on PostgreSQL must all use the same key)",
+        path.display(),
+        path.display()
+    )
 }
 
 async fn shutdown_signal() {

@@ -6,9 +6,15 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
+use crate::access::Guard;
+use crate::audit::AuditLog;
+use crate::auth::oidc::Oidc;
+use crate::auth::roles::RoleMap;
 use crate::auth::session::SessionStore;
+use crate::auth::tokens::TokenStore;
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::routes::limits::Limiters;
 use crate::runbooks::RunbookLibrary;
 
 #[derive(Clone)]
@@ -17,6 +23,13 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub library: Arc<RunbookLibrary>,
     pub sessions: SessionStore,
+    pub tokens: TokenStore,
+    pub roles: Arc<RoleMap>,
+    pub audit: AuditLog,
+    pub guard: Guard,
+    /// Single sign-on, when configured.
+    pub oidc: Option<Arc<Oidc>>,
+    pub limiters: Arc<Limiters>,
     pub metrics: Arc<Metrics>,
     pub leptos: LeptosOptions,
     pub portal: app::port::PortalHandle,

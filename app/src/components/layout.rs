@@ -6,15 +6,16 @@ use leptos_router::components::A;
 use crate::api::get_session;
 use crate::dto::SessionInfo;
 
-/// Areas of the portal; those still to come are shown muted.
-const NAV: &[(&str, &str, bool)] = &[
-    ("/", "Runbooks", true),
-    ("/templates", "Templates", false),
-    ("/requests", "Requests", false),
-    ("/approvals", "Approvals", false),
-    ("/drafts", "Drafts", false),
-    ("/audit", "Audit", false),
-    ("/status", "Status", true),
+/// Areas of the portal; those still to come are shown muted. The last field names the
+/// roles that see the entry (empty: everyone); the server checks access regardless.
+const NAV: &[(&str, &str, bool, &[&str])] = &[
+    ("/", "Runbooks", true, &[]),
+    ("/templates", "Templates", false, &[]),
+    ("/requests", "Requests", false, &[]),
+    ("/approvals", "Approvals", false, &[]),
+    ("/drafts", "Drafts", false, &[]),
+    ("/audit", "Audit", true, &["admin", "security-reviewer"]),
+    ("/status", "Status", true, &[]),
 ];
 
 #[component]
@@ -43,6 +44,11 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// The development banner (when active) and the top bar with navigation and the user.
 #[component]
 fn TopBar(info: SessionInfo) -> impl IntoView {
+    let held: Vec<String> = info
+        .user
+        .as_ref()
+        .map(|u| u.roles.clone())
+        .unwrap_or_default();
     let banner = info.dev_login.then(|| view! {
         <div class="devbanner" role="note">
             <strong>"Development sign-in"</strong>
@@ -54,7 +60,9 @@ fn TopBar(info: SessionInfo) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">"G"</span>" Gatehouse"</a>
             <nav class="mainnav" aria-label="Main">
-                {NAV.iter().map(|(href, label, ready)| {
+                {NAV.iter().filter(|(_, _, _, roles)| {
+                    roles.is_empty() || held.iter().any(|r| roles.contains(&r.as_str()))
+                }).map(|(href, label, ready, _)| {
                     if *ready {
                         view! { <A href=*href exact=true>{*label}</A> }.into_any()
                     } else {
@@ -78,6 +86,7 @@ fn UserBox(info: SessionInfo) -> impl IntoView {
             <div class="user">
                 <span class="user-name" title=user.groups.join(", ")>{user.name}</span>
                 <span class="badge role">{user.role_label}</span>
+                <a class="btn link tokens-link" href="/tokens">"API tokens"</a>
                 <form class="signout" method="post" action="/auth/signout">
                     <button class="btn link" type="submit">"Sign out"</button>
                 </form>

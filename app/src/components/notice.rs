@@ -9,6 +9,7 @@ use crate::error::PortalError;
 pub fn ErrorNotice(error: PortalError) -> impl IntoView {
     let (title, body, signin) = match &error {
         PortalError::Unauthenticated => ("Sign-in needed", error.to_string(), true),
+        PortalError::Forbidden => ("No access", error.to_string(), false),
         PortalError::NotFound => (
             "Not found",
             "There is nothing here, or you may not see it.".to_string(),

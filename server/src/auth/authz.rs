@@ -1,10 +1,13 @@
-//! Authorization in one place: `can(identity, action)`, deny by default.
+//! Authorization in one place: [`can`]`(who, action, resource)`, deny by default.
 //!
-//! Per-runbook access (restricted runbooks and their groups) is decided by
-//! [`Runbook::readable_by`](crate::runbooks::catalog::Runbook::readable_by), which every
-//! search and page read goes through.
+//! Every route, server function and search asks here. Runbook visibility is decided here
+//! too ([`runbook_visible`]), and the search index filters with the same rule.
+
+use crate::runbooks::front_matter::Visibility;
+use crate::runbooks::names::GroupName;
 
 use super::Identity;
+use super::scopes::Scope;
 
 /// Things a caller may try to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,23 +16,172 @@ pub enum Action {
     ReadRunbooks,
     /// See index status and the files that failed to load.
     ViewIndexStatus,
+    /// Read and export the audit log.
+    ViewAudit,
+    /// Create, list and revoke API tokens.
+    ManageTokens,
 }
 
-/// Whether `who` may do `action`. Anonymous callers may do nothing here.
-pub fn can(who: Option<&Identity>, action: Action) -> bool {
-    match (who, action) {
-        (None, _) => false,
-        (Some(_), Action::ReadRunbooks | Action::ViewIndexStatus) => true,
+/// What an action is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Resource<'a> {
+    /// The portal as a whole (lists, status, the audit log).
+    Portal,
+    /// One runbook, by its visibility.
+    Runbook(&'a Visibility),
+    /// The API tokens of the person with this subject.
+    TokensOf(&'a str),
+}
+
+impl Action {
+    /// The scope an API token needs for this action; `None`: tokens may never do it.
+    pub fn scope(self) -> Option<Scope> {
+        match self {
+            Action::ReadRunbooks | Action::ViewIndexStatus => Some(Scope::RunbooksRead),
+            Action::ViewAudit => Some(Scope::AuditRead),
+            // A leaked token must not be able to mint more tokens.
+            Action::ManageTokens => None,
+        }
+    }
+}
+
+/// Whether `who` may do `action` on `resource`. Anonymous callers may do nothing.
+pub fn can(who: Option<&Identity>, action: Action, resource: Resource<'_>) -> bool {
+    let Some(who) = who else { return false };
+    if let Some(scopes) = &who.scopes {
+        match action.scope() {
+            Some(needed) if scopes.contains(&needed) => {}
+            _ => return false,
+        }
+    }
+    let roles = &who.roles;
+    match (action, resource) {
+        (Action::ReadRunbooks, Resource::Portal) => true,
+        (Action::ReadRunbooks, Resource::Runbook(visibility)) => {
+            runbook_visible(&who.groups, visibility)
+        }
+        (Action::ViewIndexStatus, Resource::Portal) => true,
+        (Action::ViewAudit, Resource::Portal) => roles.admin || roles.security_reviewer,
+        (Action::ManageTokens, Resource::TokensOf(owner)) => roles.admin || owner == who.subject,
+        _ => false,
+    }
+}
+
+/// Whether members of `groups` may read a runbook with this visibility: any signed-in
+/// person reads internal runbooks; restricted ones need one of their groups.
+pub fn runbook_visible(groups: &[GroupName], visibility: &Visibility) -> bool {
+    match visibility {
+        Visibility::Internal => true,
+        Visibility::Restricted(allowed) => allowed.iter().any(|g| groups.contains(g)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::roles::Roles;
+
+    fn person(roles: Roles, scopes: Option<Vec<Scope>>) -> Identity {
+        Identity {
+            subject: "u1".into(),
+            name: "U".into(),
+            role_label: roles.label().into(),
+            groups: vec![GroupName::parse("developers").unwrap()],
+            roles,
+            auth_method: "test".into(),
+            scopes,
+        }
+    }
 
     #[test]
     fn anonymous_callers_are_denied_everything() {
-        assert!(!can(None, Action::ReadRunbooks));
-        assert!(!can(None, Action::ViewIndexStatus));
+        for action in [
+            Action::ReadRunbooks,
+            Action::ViewIndexStatus,
+            Action::ViewAudit,
+        ] {
+            assert!(!can(None, action, Resource::Portal));
+        }
+        assert!(!can(None, Action::ManageTokens, Resource::TokensOf("u1")));
+    }
+
+    #[test]
+    fn the_audit_log_is_for_admins_and_security_reviewers() {
+        let dev = person(Roles::default(), None);
+        assert!(!can(Some(&dev), Action::ViewAudit, Resource::Portal));
+        let reviewer = person(
+            Roles {
+                security_reviewer: true,
+                ..Roles::default()
+            },
+            None,
+        );
+        assert!(can(Some(&reviewer), Action::ViewAudit, Resource::Portal));
+    }
+
+    #[test]
+    fn people_manage_their_own_tokens_and_admins_everyones() {
+        let dev = person(Roles::default(), None);
+        assert!(can(
+            Some(&dev),
+            Action::ManageTokens,
+            Resource::TokensOf("u1")
+        ));
+        assert!(!can(
+            Some(&dev),
+            Action::ManageTokens,
+            Resource::TokensOf("u2")
+        ));
+        let admin = person(
+            Roles {
+                admin: true,
+                ..Roles::default()
+            },
+            None,
+        );
+        assert!(can(
+            Some(&admin),
+            Action::ManageTokens,
+            Resource::TokensOf("u2")
+        ));
+    }
+
+    #[test]
+    fn a_token_does_only_what_its_scopes_and_its_owner_allow() {
+        let reader = person(Roles::default(), Some(vec![Scope::RunbooksRead]));
+        assert!(can(Some(&reader), Action::ReadRunbooks, Resource::Portal));
+        assert!(!can(
+            Some(&reader),
+            Action::ManageTokens,
+            Resource::TokensOf("u1")
+        ));
+        // The scope is there, the role is not: still denied.
+        let audit_scope = person(Roles::default(), Some(vec![Scope::AuditRead]));
+        assert!(!can(
+            Some(&audit_scope),
+            Action::ViewAudit,
+            Resource::Portal
+        ));
+        assert!(!can(
+            Some(&audit_scope),
+            Action::ReadRunbooks,
+            Resource::Portal
+        ));
+    }
+
+    #[test]
+    fn restricted_runbooks_need_a_listed_group() {
+        let dev = person(Roles::default(), None);
+        let restricted = Visibility::Restricted(vec![GroupName::parse("payments-oncall").unwrap()]);
+        assert!(!can(
+            Some(&dev),
+            Action::ReadRunbooks,
+            Resource::Runbook(&restricted)
+        ));
+        assert!(can(
+            Some(&dev),
+            Action::ReadRunbooks,
+            Resource::Runbook(&Visibility::Internal)
+        ));
     }
 }

@@ -4,6 +4,7 @@
 use crate::runbooks::names::GroupName;
 
 use super::Identity;
+use super::roles::RoleMap;
 
 /// A demo persona.
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +41,12 @@ pub const PERSONAS: &[Persona] = &[
         role_label: "On-call engineer",
         groups: &["sre", "payments-oncall"],
     },
+    Persona {
+        id: "admin",
+        name: "Ada Admin",
+        role_label: "Admin",
+        groups: &["developers", "gatehouse-admins"],
+    },
 ];
 
 pub fn persona(id: &str) -> Option<&'static Persona> {
@@ -47,17 +54,21 @@ pub fn persona(id: &str) -> Option<&'static Persona> {
 }
 
 impl Persona {
-    pub fn identity(&self) -> Identity {
+    /// The identity of this persona; roles come from its groups like anyone's.
+    pub fn identity(&self, roles: &RoleMap) -> Identity {
+        let groups: Vec<GroupName> = self
+            .groups
+            .iter()
+            .filter_map(|g| GroupName::parse(g).ok())
+            .collect();
         Identity {
             subject: format!("dev:{}", self.id),
             name: self.name.to_string(),
             role_label: self.role_label.to_string(),
-            groups: self
-                .groups
-                .iter()
-                .filter_map(|g| GroupName::parse(g).ok())
-                .collect(),
+            roles: roles.roles_for(&groups),
+            groups,
             auth_method: "dev".to_string(),
+            scopes: None,
         }
     }
 }

@@ -3,12 +3,16 @@
 
 use chrono::{Duration, Utc};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 
 use crate::entities::session;
 use crate::runbooks::names::GroupName;
 
 use super::Identity;
+use super::roles::RoleMap;
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "gatehouse_session";
@@ -33,6 +37,9 @@ pub struct SessionStore {
     db: DatabaseConnection,
     ttl: Duration,
     idle: Duration,
+    /// Roles are derived from the session's groups on each lookup, so a change to the role
+    /// mapping applies at once.
+    roles: std::sync::Arc<RoleMap>,
     /// Token hash → identity, for the hot path of every request.
     cache: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Cached>>>,
 }
@@ -42,17 +49,28 @@ fn token_hash(token: &str) -> String {
 }
 
 impl SessionStore {
-    pub fn new(db: DatabaseConnection, ttl: Duration, idle: Duration) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        ttl: Duration,
+        idle: Duration,
+        roles: std::sync::Arc<RoleMap>,
+    ) -> Self {
         Self {
             db,
             ttl,
             idle,
+            roles,
             cache: Default::default(),
         }
     }
 
-    /// Starts a session for `who`; returns the token for the cookie (never stored).
-    pub async fn create(&self, who: &Identity) -> Result<String, sea_orm::DbErr> {
+    /// Starts a session for `who` inside `conn` (the sign-in's transaction, with its audit
+    /// event); returns the token for the cookie (never stored).
+    pub async fn create(
+        &self,
+        conn: &impl ConnectionTrait,
+        who: &Identity,
+    ) -> Result<String, sea_orm::DbErr> {
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         let token = hex::encode(bytes);
@@ -69,7 +87,7 @@ impl SessionStore {
             last_seen_at: Set(now),
             expires_at: Set(now + self.ttl),
         }
-        .insert(&self.db)
+        .insert(conn)
         .await?;
         Ok(token)
     }
@@ -99,16 +117,19 @@ impl SessionStore {
             active.last_seen_at = Set(now);
             active.update(&self.db).await?;
         }
-        let groups: Vec<String> = serde_json::from_str(&row.groups).unwrap_or_default();
+        let groups: Vec<GroupName> = serde_json::from_str::<Vec<String>>(&row.groups)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|g| GroupName::parse(g).ok())
+            .collect();
         let who = Identity {
             subject: row.subject,
             name: row.display_name,
             role_label: row.role_label,
-            groups: groups
-                .iter()
-                .filter_map(|g| GroupName::parse(g).ok())
-                .collect(),
+            roles: self.roles.roles_for(&groups),
+            groups,
             auth_method: row.auth_method,
+            scopes: None,
         };
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() >= CACHE_MAX {
@@ -134,14 +155,18 @@ impl SessionStore {
             .then(|| entry.who.clone())
     }
 
-    /// Ends the session behind a token.
-    pub async fn end(&self, token: &str) -> Result<(), sea_orm::DbErr> {
+    /// Ends the session behind a token inside `conn`; true if there was one.
+    pub async fn end(
+        &self,
+        conn: &impl ConnectionTrait,
+        token: &str,
+    ) -> Result<bool, sea_orm::DbErr> {
         let id = token_hash(token);
         if let Ok(mut cache) = self.cache.lock() {
             cache.remove(&id);
         }
-        session::Entity::delete_by_id(id).exec(&self.db).await?;
-        Ok(())
+        let res = session::Entity::delete_by_id(id).exec(conn).await?;
+        Ok(res.rows_affected > 0)
     }
 
     /// Deletes expired sessions; returns how many.

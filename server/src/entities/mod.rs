@@ -1,3 +1,7 @@
 //! sea-orm entities over the schema in the `migrations` crate.
 
+pub mod api_token;
+pub mod audit_checkpoint;
+pub mod audit_event;
+pub mod audit_head;
 pub mod session;

@@ -5,10 +5,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 
-use app::port::Caller;
-
-use crate::auth::authz::{Action, can};
-use crate::portal::identity_of;
+use crate::access::{Denied, Principal};
+use crate::auth::authz::{Action, Resource};
+use crate::error::AppError;
 use crate::routes::auth::signin_redirect;
 use crate::runbooks::AlertTarget;
 use crate::state::AppState;
@@ -20,14 +19,26 @@ pub fn router() -> Router<AppState> {
 /// Redirects to the section that names the alert (case-insensitive), or to a search for it.
 async fn alert(
     State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Extension(principal): Extension<Principal>,
     Path(name): Path<String>,
 ) -> Response {
-    let who = identity_of(&caller);
-    if !can(who.as_ref(), Action::ReadRunbooks) {
-        return signin_redirect(&format!("/runbooks/alerts/{}", urlencode(&name))).into_response();
-    }
-    let groups = who.map(|w| w.groups).unwrap_or_default();
+    let groups = match state
+        .guard
+        .require(
+            &principal,
+            Action::ReadRunbooks,
+            Resource::Portal,
+            "runbooks",
+        )
+        .await
+    {
+        Ok(who) => who.groups.clone(),
+        Err(Denied::Unauthenticated) => {
+            return signin_redirect(&format!("/runbooks/alerts/{}", urlencode(&name)))
+                .into_response();
+        }
+        Err(denied) => return AppError::from(denied).into_response(),
+    };
     match state.library.alert_target(&name, &groups) {
         AlertTarget::Section(url) => Redirect::to(&url).into_response(),
         AlertTarget::Unknown => Redirect::to(&format!("/?q={}", urlencode(&name))).into_response(),

@@ -7,14 +7,13 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde::Serialize;
 
-use app::dto::SearchQuery;
-use app::port::Caller;
-
-use crate::auth::authz::{Action, can};
+use crate::access::Principal;
+use crate::auth::authz::{Action, Resource};
 use crate::error::AppError;
-use crate::portal::{MAX_LIMIT, identity_of, query_text};
+use crate::portal::{MAX_LIMIT, query_text};
 use crate::runbooks::search::{FlatResults, Hit};
 use crate::state::AppState;
+use app::dto::SearchQuery;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/runbooks/search", get(search))
@@ -80,14 +79,20 @@ pub fn parse_limit(value: Option<&str>) -> Result<usize, AppError> {
 #[tracing::instrument(skip_all)]
 async fn search(
     State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Extension(principal): Extension<Principal>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<SearchJson>, AppError> {
-    let who = identity_of(&caller);
-    if !can(who.as_ref(), Action::ReadRunbooks) {
-        return Err(AppError::Unauthenticated);
-    }
-    let groups = who.map(|w| w.groups).unwrap_or_default();
+    let groups = state
+        .guard
+        .require(
+            &principal,
+            Action::ReadRunbooks,
+            Resource::Portal,
+            "runbooks",
+        )
+        .await?
+        .groups
+        .clone();
     let limit = parse_limit(params.get("limit").map(String::as_str))?;
     let query = SearchQuery {
         q: params.get("q").cloned().unwrap_or_default(),

@@ -1,40 +1,111 @@
-//! Session resolution: turns the session cookie into the request's [`Caller`], which every
-//! handler and server function reads. Unknown or expired cookies make an anonymous caller.
+//! Who is calling: turns the session cookie or an `Authorization: Bearer` API token into the
+//! request's [`Principal`] (and the UI's [`Caller`]), which every handler and server
+//! function reads. Unknown or expired cookies make an anonymous caller; a bad token is
+//! refused outright, so a script never silently runs as nobody.
 
-use axum::extract::{Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use cookie::Cookie;
 
+use crate::access::Principal;
+use crate::audit::{Event, Origin, Outcome};
 use crate::auth::session::COOKIE;
+use crate::auth::tokens::Presented;
+use crate::error::AppError;
 use crate::portal::caller_of;
 use crate::state::AppState;
 
-/// The session token from the request's cookies.
-pub fn session_token(request_headers: &http::HeaderMap) -> Option<String> {
+/// The value of a cookie in the request.
+pub fn cookie_value(request_headers: &http::HeaderMap, name: &str) -> Option<String> {
     request_headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_string())
 }
 
+/// The session token from the request's cookies.
+pub fn session_token(request_headers: &http::HeaderMap) -> Option<String> {
+    cookie_value(request_headers, COOKIE)
+}
+
+/// The bearer token, if the request carries one.
+fn bearer(headers: &http::HeaderMap) -> Option<String> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+/// Request id and client address, for the audit log.
+pub fn origin_of(request: &Request) -> Origin {
+    Origin {
+        request_id: request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-")
+            .chars()
+            .take(64)
+            .collect(),
+        source: request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ci| ci.0.ip().to_string())
+            .unwrap_or_else(|| "-".into()),
+    }
+}
+
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let identity = match session_token(request.headers()) {
-        Some(token) => match state.sessions.lookup(&token).await {
-            Ok(found) => found,
-            Err(err) => {
-                tracing::error!(error = %err, "session lookup failed");
-                None
+    let origin = origin_of(&request);
+    let who = if let Some(token) = bearer(request.headers()) {
+        match state.tokens.present(&token).await {
+            Ok(Presented::Valid {
+                who,
+                first_use_in_a_while,
+            }) => {
+                if first_use_in_a_while {
+                    let event = Event::new(Some(&who), "token.used", who.auth_method.clone())
+                        .origin(&origin);
+                    state.audit.record_or_log(&state.db, &event).await;
+                }
+                Some(who)
             }
-        },
-        None => None,
+            Ok(Presented::Invalid(why)) => {
+                let event = Event::by_name("unknown", "token", "token.rejected", "api")
+                    .outcome(Outcome::Failure)
+                    .origin(&origin)
+                    .details(serde_json::json!({ "reason": why }));
+                state.audit.record_or_log(&state.db, &event).await;
+                return AppError::InvalidToken(why).into_response();
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "token lookup failed");
+                return AppError::Unavailable("cannot check the token right now; retry".into())
+                    .into_response();
+            }
+        }
+    } else {
+        match session_token(request.headers()) {
+            Some(token) => match state.sessions.lookup(&token).await {
+                Ok(found) => found,
+                Err(err) => {
+                    tracing::error!(error = %err, "session lookup failed");
+                    None
+                }
+            },
+            None => None,
+        }
     };
-    request
-        .extensions_mut()
-        .insert(caller_of(identity.as_ref()));
+    let principal = Principal { who, origin };
+    request.extensions_mut().insert(principal.clone());
+    request.extensions_mut().insert(caller_of(principal));
     next.run(request).await
 }

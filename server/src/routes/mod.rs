@@ -4,11 +4,14 @@
 pub mod alerts;
 pub mod api;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod caller;
 pub mod health;
+pub mod limits;
 pub mod pages;
 pub mod security;
+pub mod tokens;
 
 use axum::Router;
 use axum::middleware;
@@ -29,6 +32,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(alerts::router())
         .merge(auth::router())
+        .merge(audit::router())
+        .merge(tokens::router())
         .merge(assets::router())
         .merge(pages::router(&state))
         .layer(TimeoutLayer::with_status_code(
@@ -41,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
         .layer(middleware::from_fn_with_state(state.clone(), caller::resolve))
+        // Before the caller is resolved, so a flood of bad tokens is limited too.
+        .layer(middleware::from_fn_with_state(state.clone(), limits::enforce))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
                 let id = req

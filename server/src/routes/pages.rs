@@ -19,9 +19,15 @@ const PUBLIC_PAGES: &[&str] = &["/signin"];
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(app::App);
     let portal = state.portal.clone();
+    let provider_origin: Option<String> = state
+        .config
+        .oidc
+        .as_ref()
+        .and_then(|o| url::Url::parse(&o.issuer).ok())
+        .map(|u| u.origin().ascii_serialization());
     let context = move || {
         provide_context(portal.clone());
-        crate::routes::security::provide_page_policy();
+        crate::routes::security::provide_page_policy(provider_origin.as_deref());
     };
     let leptos = state.leptos.clone();
     let shell_options = state.shell.clone();

@@ -15,18 +15,21 @@ use crate::state::AppState;
 const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// A page's policy: its own scripts and styles, the WASM bundle, and Leptos' inline
-/// hydration scripts by nonce. No inline styles, no other origins, no framing.
-pub fn page_policy(nonce: &str) -> String {
+/// hydration scripts by nonce. No inline styles, no other origins, no framing. Forms post
+/// to the portal only; `form_also` adds the identity provider's origin, because sign-out
+/// posts here and is redirected there (browsers apply form-action to the redirect).
+pub fn page_policy(nonce: &str, form_also: Option<&str>) -> String {
+    let form = form_also.map_or_else(|| "'self'".to_string(), |o| format!("'self' {o}"));
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         base-uri 'none'; form-action {form}; frame-ancestors 'none'"
     )
 }
 
 /// Called in the Leptos context of each page render: sends the page's policy with the nonce
 /// that Leptos (leptos_axum renders with `nonce`) put on its scripts.
-pub fn provide_page_policy() {
+pub fn provide_page_policy(form_also: Option<&str>) {
     use leptos::prelude::use_context;
     let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
@@ -34,7 +37,7 @@ pub fn provide_page_policy() {
     ) else {
         return;
     };
-    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce, form_also)) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::document::{self, Section};
-use super::front_matter::{self, FrontMatter, Visibility};
+use super::front_matter::{self, FrontMatter};
 use super::names::{GroupName, RunbookStem};
 
 /// Runbooks not reviewed for this many days are flagged.
@@ -51,10 +51,7 @@ impl Runbook {
 
     /// Whether members of `groups` may read this runbook (any signed-in user may read internal ones).
     pub fn readable_by(&self, groups: &[GroupName]) -> bool {
-        match &self.meta.visibility {
-            Visibility::Internal => true,
-            Visibility::Restricted(allowed) => allowed.iter().any(|g| groups.contains(g)),
-        }
+        crate::auth::authz::runbook_visible(groups, &self.meta.visibility)
     }
 
     pub fn days_since_review(&self, today: NaiveDate) -> i64 {

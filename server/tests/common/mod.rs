@@ -39,6 +39,8 @@ pub struct TestApp {
     pub base: String,
     pub runbooks: PathBuf,
     pub database_url: String,
+    /// The audit signing key file this server uses.
+    pub audit_key: PathBuf,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -116,6 +118,11 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A server whose configuration `adjust` changes first (rate limits, roles, SSO).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let turn = ONE_SERVER_AT_A_TIME.lock().await;
         let dir = tempfile::tempdir().expect("tempdir");
         let runbooks = runbooks_copy(dir.path());
@@ -126,6 +133,11 @@ impl TestApp {
         config.runbooks_dir = runbooks.clone();
         config.index_dir = dir.path().join("index");
         config.site_root = dir.path().join("site");
+        config.audit_key_file = dir.path().join("audit.key");
+        server::audit::signing::AuditKey::create_file(&config.audit_key_file)
+            .expect("an audit key");
+        let audit_key = config.audit_key_file.clone();
+        adjust(&mut config);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (ready_tx, ready) = tokio::sync::oneshot::channel();
         // The server runs as `gatehouse serve` does: on its own runtime and threads.
@@ -154,6 +166,7 @@ impl TestApp {
             base,
             runbooks,
             database_url,
+            audit_key,
             client,
             _dir: dir,
         }
@@ -173,6 +186,44 @@ impl TestApp {
             .await
             .expect("sign in");
         assert_eq!(resp.status(), 303, "sign-in redirects");
+    }
+
+    /// A separate browser-like client, signed in as `persona` (or anonymous with `None`).
+    pub async fn client_as(&self, persona: Option<&str>) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(20))
+            .build()
+            .expect("client");
+        if let Some(persona) = persona {
+            let resp = client
+                .post(self.url("/auth/dev"))
+                .form(&[("persona", persona), ("next", "/")])
+                .send()
+                .await
+                .expect("sign in");
+            assert_eq!(resp.status(), 303, "sign-in as {persona} redirects");
+        }
+        client
+    }
+
+    /// Runs `gatehouse` with this server's database and audit key; returns (code, stdout, stderr).
+    pub fn gatehouse(&self, args: &[&str]) -> (i32, String, String) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env("GATEHOUSE_AUDIT_KEY_FILE", &self.audit_key)
+            .env("GATEHOUSE_RUNBOOKS_DIR", &self.runbooks)
+            .env_remove("GATEHOUSE_CONFIG")
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("run gatehouse");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

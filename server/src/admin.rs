@@ -1,0 +1,255 @@
+//! Administrative commands that work on the database: `gatehouse audit …` and
+//! `gatehouse token create`. They read the same configuration as `serve`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use sea_orm::TransactionTrait;
+
+use crate::audit::signing::{AuditKey, parse_public_key, public_key_text};
+use crate::audit::verify::verify;
+use crate::audit::{AuditLog, Event, Origin};
+use crate::auth::Identity;
+use crate::auth::roles::RoleMap;
+use crate::auth::scopes::Scope;
+use crate::auth::tokens::{NewToken, TokenStore, parse_ttl};
+use crate::config::Config;
+use crate::runbooks::names::GroupName;
+
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("gatehouse: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        })
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("gatehouse: {message}");
+    ExitCode::from(2)
+}
+
+async fn database(config: &Config) -> Result<sea_orm::DatabaseConnection, ExitCode> {
+    crate::db::connect_and_migrate(&config.database_url)
+        .await
+        .map_err(|e| {
+            fail(format!(
+                "cannot open the database {}: {e}",
+                crate::db::redacted_url(&config.database_url)
+            ))
+        })
+}
+
+/// `gatehouse audit keygen --out PATH`: a new signing key, readable by its owner only.
+pub fn audit_keygen(out: &Path) -> ExitCode {
+    match AuditKey::create_file(out) {
+        Ok(key) => {
+            println!(
+                "wrote {} (key id {}); public key: {}",
+                out.display(),
+                key.key_id(),
+                public_key_text(&key.public())
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `gatehouse audit verify`: exit 0 if the chain and every checkpoint hold, 1 if not (the
+/// first failing event is named), 2 if it could not be checked.
+pub fn audit_verify(config: &Config, public_key: Option<&str>, json: bool) -> ExitCode {
+    let public = match public_key {
+        Some(text) => match parse_public_key(text) {
+            Ok(k) => k,
+            Err(e) => return fail(e),
+        },
+        None => match AuditKey::from_file(&config.audit_key_file) {
+            Ok(k) => k.public(),
+            Err(e) => {
+                return fail(format!(
+                    "{e}; pass --public-key (from /.well-known/gatehouse/audit-key) to verify without the private key"
+                ));
+            }
+        },
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    rt.block_on(async {
+        let db = match database(config).await {
+            Ok(db) => db,
+            Err(code) => return code,
+        };
+        let report = match verify(&db, &public).await {
+            Ok(r) => r,
+            Err(e) => return fail(format!("cannot read the audit log: {e}")),
+        };
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "ok": report.failure.is_none(),
+                    "events": report.events,
+                    "checkpoints": report.checkpoints,
+                    "failed_event": report.failure.as_ref().map(|f| f.seq()),
+                    "reason": report.failure.as_ref().map(|f| f.to_string()),
+                })
+            );
+        }
+        match report.failure {
+            None => {
+                if !json {
+                    println!(
+                        "audit log intact: {} events, {} signed checkpoints",
+                        report.events, report.checkpoints
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Some(failure) => {
+                if !json {
+                    println!(
+                        "audit log FAILED at event #{}: {failure} ({} events before it verified)",
+                        failure.seq(),
+                        report.events
+                    );
+                }
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+/// `gatehouse audit checkpoint`: signs the newest event now.
+pub fn audit_checkpoint(config: &Config) -> ExitCode {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    rt.block_on(async {
+        let db = match database(config).await {
+            Ok(db) => db,
+            Err(code) => return code,
+        };
+        let key = match crate::startup::load_audit_key(config) {
+            Ok(k) => k,
+            Err(e) => return fail(format!("{e:#}")),
+        };
+        match AuditLog::new(key).checkpoint(&db).await {
+            Ok(Some(seq)) => println!("signed a checkpoint at event #{seq}"),
+            Ok(None) => println!("nothing new to sign"),
+            Err(e) => return fail(format!("cannot write the checkpoint: {e}")),
+        }
+        ExitCode::SUCCESS
+    })
+}
+
+/// What `gatehouse token create` was asked for.
+pub struct TokenRequest<'a> {
+    pub user: &'a str,
+    pub name: Option<&'a str>,
+    pub groups: &'a [String],
+    pub scopes: &'a [String],
+    pub ttl: &'a str,
+}
+
+/// `gatehouse token create`: prints the token once on stdout; stores only its hash.
+pub fn token_create(config: &Config, req: &TokenRequest<'_>) -> ExitCode {
+    let user = req.user.trim();
+    if user.is_empty() {
+        return fail("--user must name the token's owner, like --user ci-bot");
+    }
+    let mut groups = Vec::new();
+    for g in req
+        .groups
+        .iter()
+        .map(|g| g.trim())
+        .filter(|g| !g.is_empty())
+    {
+        match GroupName::parse(g) {
+            Ok(g) => groups.push(g),
+            Err(e) => return fail(format!("--groups: `{g}`: {e}")),
+        }
+    }
+    let scopes = match Scope::parse_list(&req.scopes.join(",")) {
+        Ok(s) => s,
+        Err(e) => return fail(format!("--scopes: {e}")),
+    };
+    let ttl = match parse_ttl(req.ttl) {
+        Ok(t) => t,
+        Err(e) => return fail(format!("--ttl: {e}")),
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    rt.block_on(async {
+        let db = match database(config).await {
+            Ok(db) => db,
+            Err(code) => return code,
+        };
+        let key = match crate::startup::load_audit_key(config) {
+            Ok(k) => k,
+            Err(e) => return fail(format!("{e:#}")),
+        };
+        let audit = AuditLog::new(key);
+        let roles = std::sync::Arc::new(config.roles.clone());
+        let store = TokenStore::new(db.clone(), roles.clone());
+        let new = NewToken {
+            name: req.name.unwrap_or(user).to_string(),
+            owner: user.to_string(),
+            owner_name: user.to_string(),
+            groups,
+            scopes,
+            ttl,
+            created_by: "cli".into(),
+        };
+        let operator = cli_operator(&roles);
+        let result = async {
+            let txn = db.begin().await?;
+            let (id, token) = store.create(&txn, &new).await?;
+            let event = Event::new(Some(&operator), "token.create", format!("token:{id}"))
+                .origin(&Origin::cli())
+                .details(serde_json::json!({
+                    "name": new.name,
+                    "owner": new.owner,
+                    "groups": new.groups,
+                    "scopes": new.scopes.iter().map(|s| s.name()).collect::<Vec<_>>(),
+                    "ttl": req.ttl,
+                }));
+            audit.append(&txn, &event).await?;
+            txn.commit().await?;
+            Ok::<_, sea_orm::DbErr>((id, token))
+        }
+        .await;
+        match result {
+            Ok((id, token)) => {
+                eprintln!(
+                    "created token {id} for {user}, expires {}; it is shown only this once:",
+                    (chrono::Utc::now() + ttl).format("%Y-%m-%d %H:%M UTC")
+                );
+                println!("{token}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(format!("cannot create the token: {e}")),
+        }
+    })
+}
+
+/// The actor of command-line events: whoever runs the command on the server.
+fn cli_operator(roles: &RoleMap) -> Identity {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    Identity {
+        subject: format!("cli:{user}"),
+        name: user,
+        role_label: "Operator".into(),
+        groups: Vec::new(),
+        roles: roles.roles_for(&[]),
+        auth_method: "cli".into(),
+        scopes: None,
+    }
+}

@@ -1,0 +1,259 @@
+//! API tokens for automation. A token is `gat_<id>_<secret>`: the id is public (shown in
+//! lists and the audit log), the whole token is stored only as its SHA-256. A token acts
+//! with the groups it was created with, limited further by its scopes.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set,
+};
+
+use super::Identity;
+use super::roles::RoleMap;
+use super::scopes::Scope;
+use crate::entities::api_token;
+use crate::runbooks::names::GroupName;
+
+/// The visible start of every token, so scanners (and our sanitizer) can spot leaks.
+pub const PREFIX: &str = "gat_";
+/// `last_used_at` is written at most this often per token.
+const TOUCH_EVERY_SECS: i64 = 60;
+/// The longest a token may live.
+pub const MAX_TTL_DAYS: i64 = 366;
+
+/// What to create.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub name: String,
+    pub owner: String,
+    pub owner_name: String,
+    pub groups: Vec<GroupName>,
+    pub scopes: Vec<Scope>,
+    pub ttl: Duration,
+    pub created_by: String,
+}
+
+/// A token as listed (never with its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub scopes: Vec<String>,
+    pub groups: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The outcome of presenting a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Presented {
+    Valid {
+        who: Identity,
+        /// The token was used for the first time in a while (worth an audit event).
+        first_use_in_a_while: bool,
+    },
+    /// Unknown, malformed, expired or revoked: the text says which, for the caller.
+    Invalid(&'static str),
+}
+
+/// Parses a time to live like `30d`, `12h` or `90m`.
+pub fn parse_ttl(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let n: i64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 30d, 12h or 90m"))?;
+    let ttl = match unit {
+        "d" => Duration::days(n),
+        "h" => Duration::hours(n),
+        "m" => Duration::minutes(n),
+        _ => return Err(format!("`{text}` is not a duration like 30d, 12h or 90m")),
+    };
+    if n <= 0 || ttl > Duration::days(MAX_TTL_DAYS) {
+        return Err(format!(
+            "`{text}` is out of range: a token lives from 1 minute to {MAX_TTL_DAYS} days"
+        ));
+    }
+    Ok(ttl)
+}
+
+fn secret_hash(token: &str) -> String {
+    crate::hashing::sha256_hex(token.as_bytes())
+}
+
+fn json_list<T: AsRef<str>>(items: &[T]) -> String {
+    serde_json::to_string(&items.iter().map(|i| i.as_ref()).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into())
+}
+
+fn read_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+#[derive(Clone)]
+pub struct TokenStore {
+    db: DatabaseConnection,
+    roles: Arc<RoleMap>,
+}
+
+impl TokenStore {
+    pub fn new(db: DatabaseConnection, roles: Arc<RoleMap>) -> Self {
+        Self { db, roles }
+    }
+
+    /// Creates a token inside `conn` (the caller's transaction, with its audit event);
+    /// returns its id and the token text, which is shown once and never stored.
+    pub async fn create(
+        &self,
+        conn: &impl ConnectionTrait,
+        new: &NewToken,
+    ) -> Result<(String, String), DbErr> {
+        let mut id_bytes = [0u8; 6];
+        let mut secret = [0u8; 32];
+        rand::rng().fill_bytes(&mut id_bytes);
+        rand::rng().fill_bytes(&mut secret);
+        let id = hex::encode(id_bytes);
+        let token = format!("{PREFIX}{id}_{}", hex::encode(secret));
+        let now = Utc::now();
+        api_token::ActiveModel {
+            id: Set(id.clone()),
+            secret_hash: Set(secret_hash(&token)),
+            name: Set(new.name.clone()),
+            owner: Set(new.owner.clone()),
+            owner_name: Set(new.owner_name.clone()),
+            groups: Set(json_list(&new.groups)),
+            scopes: Set(json_list(
+                &new.scopes.iter().map(|s| s.name()).collect::<Vec<_>>(),
+            )),
+            created_by: Set(new.created_by.clone()),
+            created_at: Set(now),
+            expires_at: Set(now + new.ttl),
+            last_used_at: Set(None),
+            revoked_at: Set(None),
+        }
+        .insert(conn)
+        .await?;
+        Ok((id, token))
+    }
+
+    /// Checks a presented token and, if valid, the identity it acts as.
+    pub async fn present(&self, token: &str) -> Result<Presented, DbErr> {
+        let well_formed = token.len() == PREFIX.len() + 12 + 1 + 64
+            && token.starts_with(PREFIX)
+            && token[PREFIX.len()..]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b'_');
+        if !well_formed {
+            return Ok(Presented::Invalid(
+                "this is not a Gatehouse token (they look like gat_<id>_<secret>)",
+            ));
+        }
+        let Some(row) = api_token::Entity::find()
+            .filter(api_token::Column::SecretHash.eq(secret_hash(token)))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(Presented::Invalid("unknown token"));
+        };
+        let now = Utc::now();
+        if row.revoked_at.is_some() {
+            return Ok(Presented::Invalid("this token was revoked"));
+        }
+        if row.expires_at <= now {
+            return Ok(Presented::Invalid("this token has expired"));
+        }
+        let stale = row
+            .last_used_at
+            .is_none_or(|t| (now - t).num_seconds() >= TOUCH_EVERY_SECS);
+        if stale {
+            let mut active: api_token::ActiveModel = row.clone().into();
+            active.last_used_at = Set(Some(now));
+            active.update(&self.db).await?;
+        }
+        let groups: Vec<GroupName> = read_list(&row.groups)
+            .iter()
+            .filter_map(|g| GroupName::parse(g).ok())
+            .collect();
+        let scopes = Scope::parse_list(&read_list(&row.scopes).join(",")).unwrap_or_default();
+        let roles = self.roles.roles_for(&groups);
+        Ok(Presented::Valid {
+            who: Identity {
+                subject: row.owner,
+                name: row.owner_name,
+                role_label: roles.label().into(),
+                groups,
+                roles,
+                auth_method: format!("token:{}", row.id),
+                scopes: Some(scopes),
+            },
+            first_use_in_a_while: stale,
+        })
+    }
+
+    /// Tokens of `owner`, or of everyone when `None`; newest first.
+    pub async fn list(&self, owner: Option<&str>) -> Result<Vec<TokenInfo>, DbErr> {
+        let mut query = api_token::Entity::find().order_by_desc(api_token::Column::CreatedAt);
+        if let Some(owner) = owner {
+            query = query.filter(api_token::Column::Owner.eq(owner));
+        }
+        Ok(query
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| TokenInfo {
+                scopes: read_list(&row.scopes),
+                groups: read_list(&row.groups),
+                id: row.id,
+                name: row.name,
+                owner: row.owner,
+                created_at: row.created_at,
+                expires_at: row.expires_at,
+                last_used_at: row.last_used_at,
+                revoked_at: row.revoked_at,
+            })
+            .collect())
+    }
+
+    /// The owner of a token, to decide who may revoke it.
+    pub async fn owner_of(&self, id: &str) -> Result<Option<String>, DbErr> {
+        Ok(api_token::Entity::find_by_id(id.to_string())
+            .one(&self.db)
+            .await?
+            .map(|row| row.owner))
+    }
+
+    /// Revokes a token inside `conn`; false if it was unknown or already revoked.
+    pub async fn revoke(&self, conn: &impl ConnectionTrait, id: &str) -> Result<bool, DbErr> {
+        let res = api_token::Entity::update_many()
+            .col_expr(
+                api_token::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(Utc::now()),
+            )
+            .filter(api_token::Column::Id.eq(id))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .exec(conn)
+            .await?;
+        Ok(res.rows_affected == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttls_parse_with_units_and_limits() {
+        assert_eq!(parse_ttl("30d").unwrap(), Duration::days(30));
+        assert_eq!(parse_ttl("12h").unwrap(), Duration::hours(12));
+        assert!(parse_ttl("0d").is_err());
+        assert!(parse_ttl("400d").unwrap_err().contains("366 days"));
+        assert!(parse_ttl("soon").unwrap_err().contains("30d"));
+        assert!(parse_ttl("").is_err());
+    }
+}

@@ -1,0 +1,236 @@
+//! The audit log as auditors rely on it: events for security actions, one unbroken chain
+//! under concurrent appends, the database refusing edits, and `gatehouse audit verify`
+//! naming the first event that was tampered with.
+
+mod common;
+
+use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
+use server::audit::signing::AuditKey;
+use server::audit::{AuditLog, Event, Origin};
+
+use common::{TestApp, backend, run};
+
+async fn events(app: &TestApp, query: &str) -> Vec<serde_json::Value> {
+    let auditor = app.client_as(Some("security")).await;
+    let body: serde_json::Value = auditor
+        .get(app.url(&format!("/api/v1/audit/events?{query}")))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    body["events"].as_array().expect("events").clone()
+}
+
+#[test]
+fn sign_in_and_out_are_recorded_and_the_chain_verifies() {
+    run(async {
+        let app = TestApp::spawn().await;
+        app.sign_in("oncall").await;
+        let resp = app
+            .client
+            .post(app.url("/auth/signout"))
+            .send()
+            .await
+            .expect("sign out");
+        assert_eq!(resp.status(), 303);
+        let found = events(&app, "actor=dev:oncall").await;
+        let actions: Vec<&str> = found
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["signout", "signin"], "newest first");
+        let signin = &found[1];
+        assert_eq!(signin["auth_method"], "dev");
+        assert_eq!(signin["outcome"], "success");
+        assert_eq!(signin["source"], "127.0.0.1");
+        assert_ne!(signin["request_id"], "-");
+        assert_eq!(signin["details"]["groups"][1], "payments-oncall");
+        assert_eq!(
+            found[0]["prev_hash"], found[1]["hash"],
+            "each event links to the one before"
+        );
+
+        let (code, out, err) = app.gatehouse(&["audit", "verify"]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("audit log intact"), "{out}");
+    });
+}
+
+#[test]
+fn the_database_refuses_edits_and_verify_names_a_raw_edit() {
+    run(async {
+        let app = TestApp::spawn().await;
+        for persona in ["developer", "approver", "security"] {
+            app.sign_in(persona).await;
+        }
+        let db = Database::connect(&app.database_url).await.expect("db");
+        let refused = db
+            .execute_unprepared("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 2")
+            .await;
+        let err = refused
+            .expect_err("the trigger refuses updates")
+            .to_string();
+        assert!(err.contains("append-only"), "{err}");
+        let refused = db
+            .execute_unprepared("DELETE FROM audit_events WHERE seq = 1")
+            .await;
+        assert!(refused.is_err(), "the trigger refuses deletes");
+
+        // Someone with full database access goes around the trigger.
+        let bypass = match db.get_database_backend() {
+            DatabaseBackend::Postgres => vec![
+                "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only",
+                "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 2",
+            ],
+            _ => vec![
+                "DROP TRIGGER audit_events_no_update",
+                "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 2",
+            ],
+        };
+        for sql in bypass {
+            db.execute_unprepared(sql).await.expect("raw edit");
+        }
+        let (code, out, _) = app.gatehouse(&["audit", "verify"]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("FAILED at event #2"), "{out}");
+        let (code, json, _) = app.gatehouse(&["audit", "verify", "--json"]);
+        assert_eq!(code, 1);
+        let report: serde_json::Value = serde_json::from_str(json.trim()).expect("json");
+        assert_eq!(report["failed_event"], 2);
+        assert_eq!(report["ok"], false);
+    });
+}
+
+#[test]
+fn parallel_appends_from_many_connections_form_one_chain() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let key = AuditKey::from_file(&app.audit_key).expect("key");
+        let log = AuditLog::new(key);
+        const WRITERS: usize = 8;
+        const EACH: usize = 40;
+        let mut tasks = Vec::new();
+        for w in 0..WRITERS {
+            // A connection pool of its own per writer: like separate replicas.
+            let db = Database::connect(&app.database_url).await.expect("db");
+            let log = log.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..EACH {
+                    let event = Event::by_name(
+                        &format!("writer-{w}"),
+                        "test",
+                        "test.append",
+                        format!("n:{i}"),
+                    )
+                    .origin(&Origin::cli());
+                    log.record(&db, &event).await.expect("append");
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.expect("writer");
+        }
+        let db = Database::connect(&app.database_url).await.expect("db");
+        let count = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) AS n, MAX(seq) AS top FROM audit_events WHERE action = 'test.append'",
+            ))
+            .await
+            .expect("count")
+            .expect("row");
+        let n: i64 = count.try_get("", "n").expect("n");
+        assert_eq!(n as usize, WRITERS * EACH, "no event lost");
+        let (code, out, err) = app.gatehouse(&["audit", "verify", "--json"]);
+        assert_eq!(code, 0, "{out}{err}");
+        let report: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+        assert_eq!(report["events"].as_i64(), Some((WRITERS * EACH) as i64));
+        // 320 events: checkpoints at every 50th.
+        assert_eq!(report["checkpoints"], 6, "{report} on {}", backend());
+    });
+}
+
+#[test]
+fn checkpoints_verify_with_the_published_key_only() {
+    run(async {
+        let app = TestApp::spawn().await;
+        app.sign_in("developer").await;
+        let (code, out, _) = app.gatehouse(&["audit", "checkpoint"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("signed a checkpoint at event #1"), "{out}");
+        let published: serde_json::Value = app
+            .get("/.well-known/gatehouse/audit-key")
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(published["algorithm"], "ed25519");
+        let public = published["public_key"].as_str().expect("key");
+        let (code, out, err) = app.gatehouse(&["audit", "verify", "--public-key", public]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("1 signed checkpoints"), "{out}");
+        let other = AuditKey::generate();
+        let other_public = server::audit::signing::public_key_text(&other.public());
+        let (code, out, _) = app.gatehouse(&["audit", "verify", "--public-key", &other_public]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("bad signature"), "{out}");
+        let (code, _, err) = app.gatehouse(&["audit", "verify", "--public-key", "nonsense"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("not a base64 ed25519 public key"), "{err}");
+    });
+}
+
+#[test]
+fn auditors_export_filtered_events_as_json_lines() {
+    run(async {
+        let app = TestApp::spawn().await;
+        for persona in ["developer", "approver", "developer"] {
+            app.sign_in(persona).await;
+        }
+        let auditor = app.client_as(Some("security")).await;
+        let resp = auditor
+            .get(app.url("/api/v1/audit/export?actor=dev:developer&action=signin"))
+            .send()
+            .await
+            .expect("export");
+        assert_eq!(resp.status(), 200);
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/x-ndjson")
+        );
+        let text = resp.text().await.expect("text");
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+            .collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(
+            lines[0]["seq"].as_i64() < lines[1]["seq"].as_i64(),
+            "oldest first"
+        );
+        assert!(lines.iter().all(|e| e["actor"] == "dev:developer"));
+        // The export itself is an audit event.
+        let found = events(&app, "action=audit.export").await;
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0]["actor"], "dev:security");
+
+        let resp = auditor
+            .get(app.url("/api/v1/audit/events?since=yesterday"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(resp.status(), 400);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("2026-11-27"),
+            "{body}"
+        );
+    });
+}
