@@ -636,4 +636,72 @@ mod tests {
         .expect("parses");
         assert!(!format!("{c:?}").contains("s3cr3t-value"));
     }
+
+    #[test]
+    fn the_client_secret_comes_from_a_file_and_never_from_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("secret");
+        std::fs::write(&secret, "from-a-file\n").unwrap();
+        let c = Config::from_raw(RawConfig {
+            oidc_issuer: Some("https://idp.example.com/realms/main".into()),
+            oidc_client_id: Some("gatehouse".into()),
+            oidc_client_secret_file: Some(secret.display().to_string()),
+            ..raw()
+        })
+        .expect("parses");
+        let oidc = c.oidc.expect("sso");
+        use secrecy::ExposeSecret;
+        assert_eq!(oidc.client_secret.expose_secret(), "from-a-file");
+        assert_eq!(oidc.scopes, ["profile", "email"]);
+        assert_eq!(oidc.groups_claim, "groups");
+
+        let err = Config::from_raw(RawConfig {
+            oidc_issuer: Some("idp.example.com".into()),
+            oidc_client_id: Some("gatehouse".into()),
+            oidc_client_secret: Some("x".into()),
+            ..raw()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("GATEHOUSE_OIDC_ISSUER"), "{err}");
+    }
+
+    #[test]
+    fn roles_come_from_the_config_file_with_checked_group_names() {
+        let roles = role_map(RawRoles {
+            approver: Some(vec!["release-managers".into()]),
+            runbook_owners: [(
+                "team-payments".to_string(),
+                vec!["payments-oncall".to_string()],
+            )]
+            .into(),
+            ..RawRoles::default()
+        })
+        .expect("valid");
+        assert_eq!(roles.approver[0].as_ref(), "release-managers");
+        assert_eq!(roles.admin[0].as_ref(), "gatehouse-admins", "defaults stay");
+        let err = role_map(RawRoles {
+            admin: Some(vec!["Bad Group".into()]),
+            ..RawRoles::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("roles.admin") && err.contains("Bad Group"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_audit_key_lives_beside_the_sqlite_database_by_default() {
+        let c = Config::from_raw(RawConfig {
+            database_url: Some("sqlite:///var/lib/gatehouse/g.db?mode=rwc".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(
+            c.audit_key_file,
+            PathBuf::from("/var/lib/gatehouse/audit-signing.key")
+        );
+    }
 }

@@ -543,3 +543,63 @@ fn sign_in_is_rate_limited_with_a_clear_retry_after() {
         assert_eq!(app.get("/healthz").await.status(), 200);
     });
 }
+
+#[test]
+fn an_unreachable_identity_provider_is_a_clear_error_and_the_rest_keeps_working() {
+    run(async {
+        let dead = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+        let issuer = format!("http://{}", dead.local_addr().expect("addr"));
+        drop(dead);
+        let app = TestApp::spawn_with(|c| {
+            c.oidc = Some(server::config::OidcConfig {
+                issuer,
+                client_id: "gatehouse".into(),
+                client_secret: "not-a-real-secret".to_string().into(),
+                scopes: vec!["profile".into()],
+                groups_claim: "groups".into(),
+            });
+        })
+        .await;
+        let resp = app.get("/auth/login?next=%2Fstatus").await;
+        assert_eq!(resp.status(), 303);
+        assert_eq!(
+            resp.headers()["location"],
+            "/signin?error=sso_unavailable&next=%2Fstatus"
+        );
+        // The sign-in page explains it.
+        let page = app
+            .get("/signin?error=sso_unavailable&next=%2Fstatus")
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(page.contains("cannot be reached right now"), "{page}");
+        // With a provider configured, the development sign-in is gone.
+        let resp = app
+            .client
+            .post(app.url("/auth/dev"))
+            .form(&[("persona", "admin")])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(resp.status(), 404);
+        // Everything else keeps serving: health, and automation with its token.
+        assert_eq!(app.get("/readyz").await.status(), 200);
+        let (code, token, err) = app.gatehouse(&[
+            "token",
+            "create",
+            "--user",
+            "bot",
+            "--scopes",
+            "runbooks:read",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let resp = reqwest::Client::new()
+            .get(app.url("/api/v1/runbooks/search?q=latency"))
+            .bearer_auth(token.trim())
+            .send()
+            .await
+            .expect("search");
+        assert_eq!(resp.status(), 200);
+    });
+}

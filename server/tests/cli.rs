@@ -302,3 +302,52 @@ fn logs_never_carry_a_value_the_sanitizer_masks() {
     assert!(!all.contains("pg-main-0.db.internal"), "{all}");
     assert!(all.contains("[REDACTED:internal-hostname]"), "{all}");
 }
+
+#[test]
+fn a_client_secret_in_the_config_file_is_refused_with_the_fix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("gatehouse.toml");
+    std::fs::write(
+        &file,
+        "oidc_issuer = \"https://idp.example.com\"\noidc_client_id = \"gatehouse\"\noidc_client_secret = \"hunter2\"\n",
+    )
+    .expect("write");
+    let out = gatehouse()
+        .env("GATEHOUSE_CONFIG", &file)
+        .args(["audit", "verify"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("holds the client secret")
+            && err.contains("GATEHOUSE_OIDC_CLIENT_SECRET_FILE"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "never echo the secret: {err}");
+}
+
+#[test]
+fn audit_keygen_writes_a_private_key_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = dir.path().join("audit.key");
+    let out = gatehouse()
+        .args(["audit", "keygen", "--out"])
+        .arg(&key)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("public key:"), "{said}");
+    let secret = std::fs::read_to_string(&key).expect("key");
+    assert!(
+        !said.contains(secret.trim()),
+        "the private key is never printed"
+    );
+    let again = gatehouse()
+        .args(["audit", "keygen", "--out"])
+        .arg(&key)
+        .output()
+        .expect("run");
+    assert_eq!(again.status.code(), Some(2), "never overwrites a key");
+}

@@ -43,6 +43,7 @@ categories! {
     AzureStorageKey => "azure-storage-key", "Azure storage connection-string AccountKey values";
     AzureSasToken => "azure-sas-token", "Azure SAS signatures (sig=…) in URLs";
     GithubToken => "github-token", "GitHub classic (ghp_, gho_, ghu_, ghs_, ghr_) and fine-grained (github_pat_) tokens";
+    GatehouseToken => "gatehouse-token", "Gatehouse API tokens (gat_…), so a token pasted into a note never lands in a runbook";
     GitlabToken => "gitlab-token", "GitLab personal, project and runner tokens (glpat-, glrt-, gldt-)";
     SlackToken => "slack-token", "Slack bot, user and app tokens (xoxb-, xoxp-, xapp-…)";
     SlackWebhook => "slack-webhook", "Slack incoming webhook URLs";

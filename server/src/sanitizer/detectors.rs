@@ -103,6 +103,12 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             Check::None,
         ),
         spec(
+            C::GatehouseToken,
+            r"(?-u:\b)gat_[0-9a-f]{12}_[0-9a-f]{64}(?-u:\b)",
+            &[0],
+            Check::None,
+        ),
+        spec(
             C::GitlabToken,
             r"(?-u:\b)gl(?:pat|rt|dt|ptt|ft|cbt)-[A-Za-z0-9_-]{20,}(?-u:\b)",
             &[0],

@@ -71,6 +71,11 @@ const POSITIVE: &[(&str, &str, &str)] = &[
         "github_pat_11ABCDEFG0123456789",
     ),
     (
+        "curl -H 'X-Key: gat_0123456789ab_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff' /x",
+        "gatehouse-token",
+        "gat_0123456789ab_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+    ),
+    (
         "token glpat-xYz123AbC456dEf789gH0i for ci",
         "gitlab-token",
         "glpat-xYz123AbC456dEf789gH0i",
