@@ -13,11 +13,27 @@ const oidcPort = Number(process.env.GATEHOUSE_E2E_OIDC_PORT ?? 3997);
 const dir = process.env.GATEHOUSE_E2E_DIR ?? '/tmp/gatehouse-e2e';
 const root = `${__dirname}/..`;
 
-const common = {
-  GATEHOUSE_RUNBOOKS_DIR: `${dir}/runbooks`,
-  GATEHOUSE_SITE_ROOT: `${root}/target/site`,
-  RUST_LOG: 'warn',
-};
+/** A `gatehouse serve` on `port` with its own database, index and audit key. */
+function portal(port: number, name: string, env: Record<string, string>) {
+  return {
+    command: `${root}/target/debug/gatehouse serve`,
+    url: `http://127.0.0.1:${port}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+    env: {
+      GATEHOUSE_BIND: `127.0.0.1:${port}`,
+      DATABASE_URL: `sqlite://${dir}/${name}.db?mode=rwc`,
+      GATEHOUSE_INDEX_DIR: `${dir}/${name}-index`,
+      GATEHOUSE_AUDIT_KEY_FILE: `${dir}/${name}-audit.key`,
+      GATEHOUSE_RUNBOOKS_DIR: `${dir}/runbooks`,
+      GATEHOUSE_SITE_ROOT: `${root}/target/site`,
+      RUST_LOG: 'warn',
+      ...env,
+    },
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -36,22 +52,7 @@ export default defineConfig({
     },
   },
   webServer: [
-    {
-      command: `${root}/target/debug/gatehouse serve`,
-      url: `http://127.0.0.1:${port}/readyz`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
-      env: {
-        ...common,
-        GATEHOUSE_BIND: `127.0.0.1:${port}`,
-        DATABASE_URL: `sqlite://${dir}/gatehouse.db?mode=rwc`,
-        GATEHOUSE_INDEX_DIR: `${dir}/index`,
-        GATEHOUSE_AUDIT_KEY_FILE: `${dir}/audit.key`,
-        GATEHOUSE_RATE_LIMIT_SIGNIN_PER_MINUTE: '600',
-      },
-    },
+    portal(port, 'gatehouse', { GATEHOUSE_RATE_LIMIT_SIGNIN_PER_MINUTE: '600' }),
     {
       command: `node ${__dirname}/oidc/provider.mjs`,
       url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
@@ -61,24 +62,11 @@ export default defineConfig({
       stderr: 'pipe',
       env: { OIDC_PORT: String(oidcPort), OIDC_PORTAL_URL: `http://127.0.0.1:${ssoPort}` },
     },
-    {
-      command: `${root}/target/debug/gatehouse serve`,
-      url: `http://127.0.0.1:${ssoPort}/readyz`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
-      env: {
-        ...common,
-        GATEHOUSE_BIND: `127.0.0.1:${ssoPort}`,
-        DATABASE_URL: `sqlite://${dir}/sso.db?mode=rwc`,
-        GATEHOUSE_INDEX_DIR: `${dir}/sso-index`,
-        GATEHOUSE_AUDIT_KEY_FILE: `${dir}/sso-audit.key`,
-        GATEHOUSE_OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
-        GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse-e2e',
-        GATEHOUSE_OIDC_CLIENT_SECRET: 'e2e-client-secret-not-for-production',
-        GATEHOUSE_OIDC_SCOPES: 'profile email groups',
-      },
-    },
+    portal(ssoPort, 'sso', {
+      GATEHOUSE_OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+      GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse-e2e',
+      GATEHOUSE_OIDC_CLIENT_SECRET: 'e2e-client-secret-not-for-production',
+      GATEHOUSE_OIDC_SCOPES: 'profile email groups',
+    }),
   ],
 });

@@ -132,6 +132,8 @@ pub async fn get_audit_events(query: AuditQuery) -> Result<AuditPage, PortalErro
 #[server(prefix = "/rpc", endpoint = "tokens")]
 pub async fn get_tokens() -> Result<(TokensPage, Option<String>), PortalError> {
     let (portal, caller) = context::portal_and_caller()?;
+    // Taken (and its cookie cleared) whatever happens next.
+    let new_token = context::take_new_token();
     let page = context::finish(portal.tokens(&caller).await)?;
-    Ok((page, context::take_new_token()))
+    Ok((page, new_token))
 }

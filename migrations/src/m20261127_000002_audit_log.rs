@@ -1,6 +1,6 @@
 //! The audit log: an append-only hash chain of events, a one-row head that serializes
 //! appends, and signed checkpoints. Triggers refuse UPDATE and DELETE on events and
-//! checkpoints, on SQLite and on PostgreSQL.
+//! checkpoints, on SQLite and on PostgreSQL (and TRUNCATE there).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -121,6 +121,10 @@ fn append_only_triggers(backend: DatabaseBackend) -> Vec<String> {
                 sql.push(format!(
                     "CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} \
                      FOR EACH ROW EXECUTE FUNCTION gatehouse_audit_append_only()"
+                ));
+                sql.push(format!(
+                    "CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} \
+                     FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_audit_append_only()"
                 ));
             }
             sql

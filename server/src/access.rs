@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 use crate::audit::{AuditLog, Event, Origin, Outcome};
 use crate::auth::Identity;
 use crate::auth::authz::{Action, Resource, can};
+use crate::runbooks::names::GroupName;
 
 /// The caller of one request: their identity (if any) and where the request came from.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +41,19 @@ impl Guard {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// The groups of a caller who may search and read runbooks (for the index filter).
+    pub async fn reader_groups(&self, principal: &Principal) -> Result<Vec<GroupName>, Denied> {
+        let who = self
+            .require(
+                principal,
+                Action::ReadRunbooks,
+                Resource::Portal,
+                "runbooks",
+            )
+            .await?;
+        Ok(who.groups.clone())
     }
 
     /// The caller's identity if they may do `action` on `resource`. A signed-in caller who

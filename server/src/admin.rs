@@ -31,15 +31,31 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-async fn database(config: &Config) -> Result<sea_orm::DatabaseConnection, ExitCode> {
-    crate::db::connect_and_migrate(&config.database_url)
-        .await
-        .map_err(|e| {
-            fail(format!(
+/// Runs `work` with the database on a runtime of its own; its exit code is the command's.
+fn with_database<Fut: Future<Output = ExitCode>>(
+    config: &Config,
+    work: impl FnOnce(sea_orm::DatabaseConnection) -> Fut,
+) -> ExitCode {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    rt.block_on(async {
+        match crate::db::connect_and_migrate(&config.database_url).await {
+            Ok(db) => work(db).await,
+            Err(e) => fail(format!(
                 "cannot open the database {}: {e}",
                 crate::db::redacted_url(&config.database_url)
-            ))
-        })
+            )),
+        }
+    })
+}
+
+/// The audit log, signing with the configured key.
+fn audit_log(config: &Config) -> Result<AuditLog, ExitCode> {
+    crate::startup::load_audit_key(config)
+        .map(AuditLog::new)
+        .map_err(|e| fail(format!("{e:#}")))
 }
 
 /// `gatehouse audit keygen --out PATH`: a new signing key, readable by its owner only.
@@ -75,15 +91,7 @@ pub fn audit_verify(config: &Config, public_key: Option<&str>, json: bool) -> Ex
             }
         },
     };
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
-    rt.block_on(async {
-        let db = match database(config).await {
-            Ok(db) => db,
-            Err(code) => return code,
-        };
+    with_database(config, |db| async move {
         let report = match verify(&db, &public).await {
             Ok(r) => r,
             Err(e) => return fail(format!("cannot read the audit log: {e}")),
@@ -126,20 +134,12 @@ pub fn audit_verify(config: &Config, public_key: Option<&str>, json: bool) -> Ex
 
 /// `gatehouse audit checkpoint`: signs the newest event now.
 pub fn audit_checkpoint(config: &Config) -> ExitCode {
-    let rt = match runtime() {
-        Ok(rt) => rt,
+    let audit = match audit_log(config) {
+        Ok(log) => log,
         Err(code) => return code,
     };
-    rt.block_on(async {
-        let db = match database(config).await {
-            Ok(db) => db,
-            Err(code) => return code,
-        };
-        let key = match crate::startup::load_audit_key(config) {
-            Ok(k) => k,
-            Err(e) => return fail(format!("{e:#}")),
-        };
-        match AuditLog::new(key).checkpoint(&db).await {
+    with_database(config, |db| async move {
+        match audit.checkpoint(&db).await {
             Ok(Some(seq)) => println!("signed a checkpoint at event #{seq}"),
             Ok(None) => println!("nothing new to sign"),
             Err(e) => return fail(format!("cannot write the checkpoint: {e}")),
@@ -183,20 +183,11 @@ pub fn token_create(config: &Config, req: &TokenRequest<'_>) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(format!("--ttl: {e}")),
     };
-    let rt = match runtime() {
-        Ok(rt) => rt,
+    let audit = match audit_log(config) {
+        Ok(log) => log,
         Err(code) => return code,
     };
-    rt.block_on(async {
-        let db = match database(config).await {
-            Ok(db) => db,
-            Err(code) => return code,
-        };
-        let key = match crate::startup::load_audit_key(config) {
-            Ok(k) => k,
-            Err(e) => return fail(format!("{e:#}")),
-        };
-        let audit = AuditLog::new(key);
+    with_database(config, |db| async move {
         let roles = std::sync::Arc::new(config.roles.clone());
         let store = TokenStore::new(db.clone(), roles.clone());
         let new = NewToken {

@@ -52,6 +52,8 @@ struct RawConfig {
     rate_limit_signin_per_minute: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     rate_limit_api_per_minute: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    trust_forwarded_for: Option<String>,
     /// Only from the file: `[roles]` with `approver`, `security_reviewer`, `admin` (lists of
     /// groups) and `[roles.runbook_owners]` (team = [groups]).
     #[serde(default)]
@@ -131,6 +133,7 @@ const ENV_KEYS: &[&str] = &[
     "audit_key_file",
     "rate_limit_signin_per_minute",
     "rate_limit_api_per_minute",
+    "trust_forwarded_for",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -196,6 +199,8 @@ pub struct Config {
     /// The ed25519 key that signs audit checkpoints.
     pub audit_key_file: PathBuf,
     pub rate_limits: RateLimits,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
     /// Sanitizer settings, already checked to compile.
     pub sanitizer: crate::sanitizer::Options,
 }
@@ -326,6 +331,16 @@ impl Config {
                 1..=1_000_000,
             )? as u32,
         };
+        let trust_forwarded_for = match raw.trust_forwarded_for.as_deref().map(str::trim) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(invalid(
+                    "GATEHOUSE_TRUST_FORWARDED_FOR",
+                    format!("`{other}` is not `true` or `false`"),
+                ));
+            }
+        };
         let audit_key_file = match raw.audit_key_file {
             Some(path) => PathBuf::from(path),
             None => default_audit_key_file(&database_url),
@@ -348,6 +363,7 @@ impl Config {
             roles,
             audit_key_file,
             rate_limits,
+            trust_forwarded_for,
             sanitizer,
         })
     }

@@ -452,15 +452,9 @@ fn api_tokens_work_within_their_scopes_and_die_when_revoked() {
             .expect("revoke");
         assert_eq!(resp.status(), 200);
         let resp = search(&token).await.expect("search");
-        assert_eq!(resp.status(), 401);
-        let body: serde_json::Value = resp.json().await.expect("json");
-        assert!(
-            body["error"]["message"]
-                .as_str()
-                .unwrap_or("")
-                .contains("revoked"),
-            "{body}"
-        );
+        let (status, message) = common::api_error(resp).await;
+        assert_eq!(status, 401);
+        assert!(message.contains("revoked"), "{message}");
 
         // Bad requests say what to fix.
         let (code, _, err) = app.gatehouse(&[
@@ -504,15 +498,9 @@ fn a_person_creates_a_token_that_never_outranks_them() {
             .send()
             .await
             .expect("create");
-        assert_eq!(resp.status(), 400);
-        let body: serde_json::Value = resp.json().await.expect("json");
-        assert!(
-            body["error"]["message"]
-                .as_str()
-                .unwrap_or("")
-                .contains("366 days"),
-            "{body}"
-        );
+        let (status, message) = common::api_error(resp).await;
+        assert_eq!(status, 400);
+        assert!(message.contains("366 days"), "{message}");
     });
 }
 
@@ -601,5 +589,82 @@ fn an_unreachable_identity_provider_is_a_clear_error_and_the_rest_keeps_working(
             .await
             .expect("search");
         assert_eq!(resp.status(), 200);
+    });
+}
+
+#[test]
+fn behind_a_proxy_limits_and_audit_use_the_forwarded_client() {
+    run(async {
+        let app = TestApp::spawn_with(|c| {
+            c.rate_limits.signin_per_minute = 1;
+            c.trust_forwarded_for = true;
+        })
+        .await;
+        let sign_in = |client_ip: &'static str| {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client")
+                .post(app.url("/auth/dev"))
+                .header("x-forwarded-for", format!("203.0.113.9, {client_ip}"))
+                .form(&[("persona", "security")])
+                .send()
+        };
+        assert_eq!(sign_in("10.0.0.1").await.expect("req").status(), 303);
+        assert_eq!(sign_in("10.0.0.1").await.expect("req").status(), 429);
+        assert_eq!(sign_in("10.0.0.2").await.expect("req").status(), 303);
+        let db = sea_orm::Database::connect(&app.database_url)
+            .await
+            .expect("db");
+        let sources = server::audit::query::newest(
+            &db,
+            &server::audit::query::Filter {
+                action: Some("signin".into()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .expect("events");
+        let sources: Vec<&str> = sources.iter().map(|e| e.source.as_str()).collect();
+        assert_eq!(sources, ["10.0.0.2", "10.0.0.1"]);
+    });
+}
+
+#[test]
+fn a_token_loses_groups_its_owner_no_longer_has_at_their_next_sign_in() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let (code, token, err) = app.gatehouse(&[
+            "token",
+            "create",
+            "--user",
+            "dev:developer",
+            "--groups",
+            "developers,payments-oncall",
+            "--scopes",
+            "runbooks:read",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let token = token.trim().to_string();
+        let finds_restricted = || async {
+            let body: serde_json::Value = reqwest::Client::new()
+                .get(app.url("/api/v1/runbooks/search?q=card%20processor%20timeouts"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("search")
+                .json()
+                .await
+                .expect("json");
+            common::stems(&body).contains(&"payments-api-card-processor-timeouts".to_string())
+        };
+        assert!(
+            finds_restricted().await,
+            "the token starts with payments-oncall"
+        );
+        // The owner signs in, now only in `developers`: the token follows.
+        app.sign_in("developer").await;
+        assert!(!finds_restricted().await, "the token lost payments-oncall");
     });
 }

@@ -597,6 +597,19 @@ fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
         );
         assert_eq!(api.headers()["x-content-type-options"], "nosniff");
+        // What one person sees is never kept by a shared cache; the stylesheet is.
+        assert_eq!(api.headers()["cache-control"], "no-store");
+        assert_eq!(
+            app.get("/tokens").await.headers()["cache-control"],
+            "no-store"
+        );
+        let css = app.get(&server::routes::assets::stylesheet_href()).await;
+        assert!(
+            css.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
     });
 }
 

@@ -77,6 +77,10 @@ fn the_database_refuses_edits_and_verify_names_a_raw_edit() {
             .execute_unprepared("DELETE FROM audit_events WHERE seq = 1")
             .await;
         assert!(refused.is_err(), "the trigger refuses deletes");
+        if db.get_database_backend() == DatabaseBackend::Postgres {
+            let refused = db.execute_unprepared("TRUNCATE audit_events").await;
+            assert!(refused.is_err(), "the trigger refuses TRUNCATE");
+        }
 
         // Someone with full database access goes around the trigger.
         let bypass = match db.get_database_backend() {
@@ -100,6 +104,39 @@ fn the_database_refuses_edits_and_verify_names_a_raw_edit() {
         let report: serde_json::Value = serde_json::from_str(json.trim()).expect("json");
         assert_eq!(report["failed_event"], 2);
         assert_eq!(report["ok"], false);
+    });
+}
+
+#[test]
+fn verify_names_removed_events_at_the_end_and_in_the_middle() {
+    run(async {
+        let app = TestApp::spawn().await;
+        for persona in ["developer", "approver", "security"] {
+            app.sign_in(persona).await;
+        }
+        let db = Database::connect(&app.database_url).await.expect("db");
+        let bypass = match db.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"
+            }
+            _ => "DROP TRIGGER audit_events_no_delete",
+        };
+        db.execute_unprepared(bypass).await.expect("bypass");
+        db.execute_unprepared("DELETE FROM audit_events WHERE seq = 3")
+            .await
+            .expect("delete the newest");
+        let (code, out, _) = app.gatehouse(&["audit", "verify"]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("events after #2 are missing"), "{out}");
+        db.execute_unprepared("DELETE FROM audit_events WHERE seq = 1")
+            .await
+            .expect("delete the oldest");
+        let (code, out, _) = app.gatehouse(&["audit", "verify"]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("FAILED at event #1: event #1 is missing"),
+            "{out}"
+        );
     });
 }
 
@@ -223,14 +260,8 @@ fn auditors_export_filtered_events_as_json_lines() {
             .send()
             .await
             .expect("request");
-        assert_eq!(resp.status(), 400);
-        let body: serde_json::Value = resp.json().await.expect("json");
-        assert!(
-            body["error"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("2026-11-27"),
-            "{body}"
-        );
+        let (status, message) = common::api_error(resp).await;
+        assert_eq!(status, 400);
+        assert!(message.contains("2026-11-27"), "{message}");
     });
 }

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::get_audit_events;
 use crate::components::notice::ErrorNotice;
 use crate::dto::AuditQuery;
+use crate::pages::urlencode;
 
 const FIELDS: [(&str, &str, &str); 5] = [
     ("actor", "Actor", "dev:developer, a subject, anonymous"),
@@ -120,7 +121,7 @@ fn query_string(q: &AuditQuery) -> String {
     ];
     pairs
         .into_iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", encode(&v))))
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", urlencode(&v))))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -136,16 +137,4 @@ fn export_href(q: &AuditQuery) -> String {
         ..q.clone()
     };
     format!("/api/v1/audit/export?{}", query_string(&q))
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

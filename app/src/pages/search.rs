@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::{get_facets, search_runbooks};
 use crate::components::notice::{Empty, ErrorNotice};
 use crate::dto::{ResultGroup, SearchQuery, SearchResults, SectionHit};
+use crate::pages::urlencode;
 
 /// Delay after the last keystroke before the results follow.
 const TYPING_DEBOUNCE_MS: u64 = 150;
@@ -276,19 +277,4 @@ fn form_value(form: &web_sys::HtmlFormElement, name: &str) -> String {
         let _ = (form, name);
         String::new()
     }
-}
-
-/// Percent-encodes a query-string value.
-fn urlencode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_personas, get_session};
+use crate::pages::urlencode;
 
 /// What went wrong, for the error codes the server puts on `/signin?error=`.
 fn error_text(code: &str) -> &'static str {
@@ -89,17 +90,4 @@ pub fn SignInPage() -> impl IntoView {
             </Suspense>
         </section>
     }
-}
-
-/// Percent-encodes a query value.
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

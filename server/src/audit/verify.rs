@@ -62,19 +62,56 @@ impl Failure {
     }
 }
 
-/// Checks every event's hash and link, then every checkpoint's signature under `public`.
+/// The failure of one checkpoint, if any: it must name the event's hash and carry a valid
+/// signature under `public`.
+fn check_checkpoint(
+    public: &VerifyingKey,
+    expected: &str,
+    cp: &audit_checkpoint::Model,
+    event_hash: &str,
+) -> Option<Failure> {
+    if cp.hash != event_hash {
+        return Some(Failure::CheckpointMismatch { seq: cp.seq });
+    }
+    if !checkpoint_signed_by(public, cp.seq, &cp.hash, &cp.signature) {
+        return Some(Failure::BadSignature {
+            seq: cp.seq,
+            key_id: cp.key_id.clone(),
+            expected: expected.to_string(),
+        });
+    }
+    None
+}
+
+/// Checks every event's hash and link and every checkpoint's signature under `public`, in
+/// sequence order, then that nothing after the last event was cut off.
 pub async fn verify(db: &DatabaseConnection, public: &VerifyingKey) -> Result<Report, DbErr> {
     let mut report = Report {
         events: 0,
         checkpoints: 0,
         failure: None,
     };
+    let expected = key_id(public);
+    // The head first: events appended while we read are beyond it and are not judged.
+    let head_seq = audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .map_or(0, |h| h.seq);
+    // Checkpoints are few (one per 50 events); events are streamed a page at a time.
+    let mut checkpoints: std::collections::BTreeMap<i64, audit_checkpoint::Model> =
+        audit_checkpoint::Entity::find()
+            .filter(audit_checkpoint::Column::Seq.lte(head_seq))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|cp| (cp.seq, cp))
+            .collect();
     let mut previous_seq = 0i64;
     let mut previous_hash = GENESIS.to_string();
-    let mut hashes = std::collections::HashMap::new();
     loop {
         let page = audit_event::Entity::find()
             .filter(audit_event::Column::Seq.gt(previous_seq))
+            .filter(audit_event::Column::Seq.lte(head_seq))
             .order_by_asc(audit_event::Column::Seq)
             .limit(PAGE)
             .all(db)
@@ -119,41 +156,29 @@ pub async fn verify(db: &DatabaseConnection, public: &VerifyingKey) -> Result<Re
                 });
                 return Ok(report);
             }
+            if let Some(cp) = checkpoints.remove(&event.seq) {
+                if let Some(failure) = check_checkpoint(public, &expected, &cp, &event.hash) {
+                    report.failure = Some(failure);
+                    return Ok(report);
+                }
+                report.checkpoints += 1;
+            }
             report.events += 1;
             previous_seq = event.seq;
-            previous_hash = event.hash.clone();
-            hashes.insert(event.seq, event.hash);
+            previous_hash = event.hash;
         }
     }
-    let head = audit_head::Entity::find_by_id(1).one(db).await?;
-    if let Some(head) = head
-        && head.seq > previous_seq
-    {
+    if head_seq > previous_seq {
         report.failure = Some(Failure::Truncated {
             last: previous_seq,
-            head: head.seq,
+            head: head_seq,
         });
         return Ok(report);
     }
-    let expected = key_id(public);
-    let checkpoints = audit_checkpoint::Entity::find()
-        .order_by_asc(audit_checkpoint::Column::Seq)
-        .all(db)
-        .await?;
-    for cp in checkpoints {
-        if hashes.get(&cp.seq) != Some(&cp.hash) {
-            report.failure = Some(Failure::CheckpointMismatch { seq: cp.seq });
-            return Ok(report);
-        }
-        if !checkpoint_signed_by(public, cp.seq, &cp.hash, &cp.signature) {
-            report.failure = Some(Failure::BadSignature {
-                seq: cp.seq,
-                key_id: cp.key_id,
-                expected,
-            });
-            return Ok(report);
-        }
-        report.checkpoints += 1;
+    // A checkpoint beyond the last event: events it vouched for are gone.
+    if let Some(seq) = checkpoints.keys().next() {
+        report.failure = Some(Failure::CheckpointMismatch { seq: *seq });
+        return Ok(report);
     }
     Ok(report)
 }

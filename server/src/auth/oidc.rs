@@ -208,7 +208,10 @@ impl Oidc {
         state: &str,
     ) -> Result<SignedIn, OidcError> {
         if !constant_time_eq(pending.state.as_bytes(), state.as_bytes())
-            || chrono::Utc::now().timestamp() - pending.started > LOGIN_TTL_SECS
+            || chrono::Utc::now()
+                .timestamp()
+                .saturating_sub(pending.started)
+                > LOGIN_TTL_SECS
         {
             return Err(OidcError::StateMismatch);
         }
@@ -257,7 +260,12 @@ impl Oidc {
             }
         }
         Ok(SignedIn {
-            name: name.unwrap_or_else(|| subject.clone()),
+            // Names are for display; a provider's 10 kB "name" must not break sign-in.
+            name: name
+                .unwrap_or_else(|| subject.clone())
+                .chars()
+                .take(200)
+                .collect(),
             groups: parse_groups(groups_value.as_ref(), &self.config.groups_claim),
             subject,
         })

@@ -58,29 +58,32 @@ pub enum Presented {
         /// The token was used for the first time in a while (worth an audit event).
         first_use_in_a_while: bool,
     },
-    /// Unknown, malformed, expired or revoked: the text says which, for the caller.
-    Invalid(&'static str),
+    /// Malformed or unknown: the text says which, for the caller.
+    Unknown(&'static str),
+    /// A real token that no longer works (worth an audit event): revoked or expired.
+    Dead { id: String, reason: &'static str },
 }
 
 /// Parses a time to live like `30d`, `12h` or `90m`.
 pub fn parse_ttl(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let (number, unit) = text.split_at(text.len().saturating_sub(1));
-    let n: i64 = number
+    let bad = || format!("`{text}` is not a duration like 30d, 12h or 90m");
+    let unit = text.chars().last().ok_or_else(bad)?;
+    let n: i64 = text[..text.len() - unit.len_utf8()]
         .parse()
-        .map_err(|_| format!("`{text}` is not a duration like 30d, 12h or 90m"))?;
+        .map_err(|_| bad())?;
     let ttl = match unit {
-        "d" => Duration::days(n),
-        "h" => Duration::hours(n),
-        "m" => Duration::minutes(n),
-        _ => return Err(format!("`{text}` is not a duration like 30d, 12h or 90m")),
+        'd' => Duration::try_days(n),
+        'h' => Duration::try_hours(n),
+        'm' => Duration::try_minutes(n),
+        _ => return Err(bad()),
     };
-    if n <= 0 || ttl > Duration::days(MAX_TTL_DAYS) {
-        return Err(format!(
-            "`{text}` is out of range: a token lives from 1 minute to {MAX_TTL_DAYS} days"
-        ));
+    let out_of_range =
+        || format!("`{text}` is out of range: a token lives from 1 minute to {MAX_TTL_DAYS} days");
+    match ttl {
+        Some(ttl) if n > 0 && ttl <= Duration::days(MAX_TTL_DAYS) => Ok(ttl),
+        _ => Err(out_of_range()),
     }
-    Ok(ttl)
 }
 
 fn secret_hash(token: &str) -> String {
@@ -150,7 +153,7 @@ impl TokenStore {
                 .bytes()
                 .all(|b| b.is_ascii_hexdigit() || b == b'_');
         if !well_formed {
-            return Ok(Presented::Invalid(
+            return Ok(Presented::Unknown(
                 "this is not a Gatehouse token (they look like gat_<id>_<secret>)",
             ));
         }
@@ -159,14 +162,20 @@ impl TokenStore {
             .one(&self.db)
             .await?
         else {
-            return Ok(Presented::Invalid("unknown token"));
+            return Ok(Presented::Unknown("unknown token"));
         };
         let now = Utc::now();
         if row.revoked_at.is_some() {
-            return Ok(Presented::Invalid("this token was revoked"));
+            return Ok(Presented::Dead {
+                id: row.id,
+                reason: "this token was revoked",
+            });
         }
         if row.expires_at <= now {
-            return Ok(Presented::Invalid("this token has expired"));
+            return Ok(Presented::Dead {
+                id: row.id,
+                reason: "this token has expired",
+            });
         }
         let stale = row
             .last_used_at
@@ -228,6 +237,36 @@ impl TokenStore {
             .map(|row| row.owner))
     }
 
+    /// At each sign-in of `owner`, their tokens lose any group the owner no longer has, so a
+    /// token never outlives its owner's access. Returns how many tokens changed.
+    pub async fn narrow_groups(
+        &self,
+        conn: &impl ConnectionTrait,
+        owner: &str,
+        current: &[GroupName],
+    ) -> Result<usize, DbErr> {
+        let rows = api_token::Entity::find()
+            .filter(api_token::Column::Owner.eq(owner))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .all(conn)
+            .await?;
+        let mut changed = 0;
+        for row in rows {
+            let held = read_list(&row.groups);
+            let kept: Vec<&String> = held
+                .iter()
+                .filter(|g| current.iter().any(|c| c.as_ref() == g.as_str()))
+                .collect();
+            if kept.len() != held.len() {
+                let mut active: api_token::ActiveModel = row.into();
+                active.groups = Set(json_list(&kept));
+                active.update(conn).await?;
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
     /// Revokes a token inside `conn`; false if it was unknown or already revoked.
     pub async fn revoke(&self, conn: &impl ConnectionTrait, id: &str) -> Result<bool, DbErr> {
         let res = api_token::Entity::update_many()
@@ -255,5 +294,11 @@ mod tests {
         assert!(parse_ttl("400d").unwrap_err().contains("366 days"));
         assert!(parse_ttl("soon").unwrap_err().contains("30d"));
         assert!(parse_ttl("").is_err());
+        assert!(parse_ttl("1é").is_err());
+        assert!(
+            parse_ttl("200000000000000d")
+                .unwrap_err()
+                .contains("out of range")
+        );
     }
 }

@@ -6,7 +6,6 @@ use axum::routing::get;
 use axum::{Extension, Router};
 
 use crate::access::{Denied, Principal};
-use crate::auth::authz::{Action, Resource};
 use crate::error::AppError;
 use crate::routes::auth::signin_redirect;
 use crate::runbooks::AlertTarget;
@@ -22,17 +21,8 @@ async fn alert(
     Extension(principal): Extension<Principal>,
     Path(name): Path<String>,
 ) -> Response {
-    let groups = match state
-        .guard
-        .require(
-            &principal,
-            Action::ReadRunbooks,
-            Resource::Portal,
-            "runbooks",
-        )
-        .await
-    {
-        Ok(who) => who.groups.clone(),
+    let groups = match state.guard.reader_groups(&principal).await {
+        Ok(groups) => groups,
         Err(Denied::Unauthenticated) => {
             return signin_redirect(&format!("/runbooks/alerts/{}", urlencode(&name)))
                 .into_response();

@@ -8,7 +8,6 @@ use axum::{Extension, Json, Router};
 use serde::Serialize;
 
 use crate::access::Principal;
-use crate::auth::authz::{Action, Resource};
 use crate::error::AppError;
 use crate::portal::{MAX_LIMIT, query_text};
 use crate::runbooks::search::{FlatResults, Hit};
@@ -82,17 +81,7 @@ async fn search(
     Extension(principal): Extension<Principal>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<SearchJson>, AppError> {
-    let groups = state
-        .guard
-        .require(
-            &principal,
-            Action::ReadRunbooks,
-            Resource::Portal,
-            "runbooks",
-        )
-        .await?
-        .groups
-        .clone();
+    let groups = state.guard.reader_groups(&principal).await?;
     let limit = parse_limit(params.get("limit").map(String::as_str))?;
     let query = SearchQuery {
         q: params.get("q").cloned().unwrap_or_default(),

@@ -52,7 +52,8 @@ pub fn safe_next(next: Option<&str>) -> String {
             if n.starts_with('/')
                 && !n.starts_with("//")
                 && !n.starts_with("/\\")
-                && !n.contains(['\r', '\n']) =>
+                // Browsers drop tabs and newlines from URLs: `/\t/evil` would become `//evil`.
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
         {
             n.to_string()
         }
@@ -105,11 +106,17 @@ async fn start_session(
         state.sessions.end(&txn, &old).await.map_err(internal)?;
     }
     let token = state.sessions.create(&txn, who).await.map_err(internal)?;
+    let narrowed = state
+        .tokens
+        .narrow_groups(&txn, &who.subject, &who.groups)
+        .await
+        .map_err(internal)?;
     let event = Event::new(Some(who), "signin", format!("user:{}", who.subject))
         .origin(&principal.origin)
         .details(serde_json::json!({
             "groups": who.groups,
             "roles": who.roles.names(),
+            "tokens_narrowed": narrowed,
         }));
     state.audit.append(&txn, &event).await.map_err(internal)?;
     txn.commit().await.map_err(internal)?;
@@ -285,9 +292,13 @@ async fn signout(
     };
     let target = at_provider.map_or_else(|| "/signin?signed_out=1".to_string(), |u| u.to_string());
     let mut response = Redirect::to(&target).into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, expired(&state, COOKIE, "/"));
+    let headers = response.headers_mut();
+    headers.append(header::SET_COOKIE, expired(&state, COOKIE, "/"));
+    // A token created moments ago must not be shown to whoever uses this browser next.
+    headers.append(
+        header::SET_COOKIE,
+        expired(&state, app::api::NEW_TOKEN_COOKIE, "/tokens"),
+    );
     Ok(response)
 }
 
@@ -301,6 +312,8 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

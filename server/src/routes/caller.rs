@@ -44,8 +44,23 @@ fn bearer(headers: &http::HeaderMap) -> Option<String> {
         .then(|| token.trim().to_string())
 }
 
-/// Request id and client address, for the audit log.
-pub fn origin_of(request: &Request) -> Origin {
+/// Request id and client address, for the audit log and rate limits. Behind a reverse proxy
+/// (`trust_forwarded`), the address is the last one the proxy appended to `X-Forwarded-For`.
+pub fn origin_of(request: &Request, trust_forwarded: bool) -> Origin {
+    let forwarded = trust_forwarded
+        .then(|| {
+            request
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .last()
+                // Only the proxy's own (last) entry counts; if it is not an address, fall
+                // back to the peer rather than to an earlier, client-written entry.
+                .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        })
+        .flatten();
     Origin {
         request_id: request
             .headers()
@@ -55,16 +70,19 @@ pub fn origin_of(request: &Request) -> Origin {
             .chars()
             .take(64)
             .collect(),
-        source: request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ci| ci.0.ip().to_string())
-            .unwrap_or_else(|| "-".into()),
+        source: forwarded
+            .or_else(|| {
+                request
+                    .extensions()
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|ci| ci.0.ip())
+            })
+            .map_or_else(|| "-".into(), |ip| ip.to_string()),
     }
 }
 
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let origin = origin_of(&request);
+    let origin = origin_of(&request, state.config.trust_forwarded_for);
     let who = if let Some(token) = bearer(request.headers()) {
         match state.tokens.present(&token).await {
             Ok(Presented::Valid {
@@ -78,13 +96,20 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
                 }
                 Some(who)
             }
-            Ok(Presented::Invalid(why)) => {
-                let event = Event::by_name("unknown", "token", "token.rejected", "api")
-                    .outcome(Outcome::Failure)
-                    .origin(&origin)
-                    .details(serde_json::json!({ "reason": why }));
-                state.audit.record_or_log(&state.db, &event).await;
+            // Guesses are only logged (and rate limited by address), so they cannot flood
+            // the audit log; a real token used after its end is a security event.
+            Ok(Presented::Unknown(why)) => {
+                tracing::warn!(source = %origin.source, "an unknown API token was presented");
                 return AppError::InvalidToken(why).into_response();
+            }
+            Ok(Presented::Dead { id, reason }) => {
+                let event =
+                    Event::by_name("unknown", "token", "token.rejected", format!("token:{id}"))
+                        .outcome(Outcome::Failure)
+                        .origin(&origin)
+                        .details(serde_json::json!({ "reason": reason }));
+                state.audit.record_or_log(&state.db, &event).await;
+                return AppError::InvalidToken(reason).into_response();
             }
             Err(err) => {
                 tracing::error!(error = %err, "token lookup failed");

@@ -1,5 +1,5 @@
-//! Rate limits: sign-in routes per client address, the API and server functions per token
-//! (by its public id) or client address. Over the limit, a request gets 429 with `Retry-After`.
+//! Rate limits per client address: one budget for sign-in routes, one for the API and
+//! server functions. Over the limit, a request gets 429 with `Retry-After`.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use crate::auth::tokens::PREFIX;
 use crate::config::RateLimits;
 use crate::error::AppError;
 use crate::routes::caller::origin_of;
@@ -21,7 +20,7 @@ const MAX_KEYS: usize = 50_000;
 
 pub struct Limiters {
     signin: DefaultKeyedRateLimiter<IpAddr>,
-    api: DefaultKeyedRateLimiter<String>,
+    api: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -52,7 +51,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
     let Some(signin) = area(request.uri().path()) else {
         return next.run(request).await;
     };
-    let ip: IpAddr = origin_of(&request)
+    let ip: IpAddr = origin_of(&request, state.config.trust_forwarded_for)
         .source
         .parse()
         .unwrap_or(IpAddr::from([0, 0, 0, 0]));
@@ -63,19 +62,12 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
         }
         limiters.signin.check_key(&ip)
     } else {
-        // A token is limited by its public id wherever it is used from; others by address.
-        let key = request
-            .headers()
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' ').map(|(_, t)| t.trim()))
-            .filter(|t| t.starts_with(PREFIX))
-            .map(|t| t.chars().take(PREFIX.len() + 12).collect::<String>())
-            .unwrap_or_else(|| ip.to_string());
+        // By address, even with a token: a token's id is public, so keying by it would let
+        // anyone drain a victim's budget, and made-up ids would each get a fresh one.
         if limiters.api.len() > MAX_KEYS {
             limiters.api.retain_recent();
         }
-        limiters.api.check_key(&key)
+        limiters.api.check_key(&ip)
     };
     match verdict {
         Ok(()) => next.run(request).await,

@@ -43,9 +43,15 @@ pub fn provide_page_policy(form_also: Option<&str>) {
 }
 
 /// Headers every response carries; HSTS only when the portal is served over https.
+/// Responses that set no caching of their own are never stored: pages and API answers hold
+/// what one person may see (and, once, a new API token). Static files choose for themselves.
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let static_file = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if !static_file && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

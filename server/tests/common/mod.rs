@@ -256,3 +256,14 @@ pub fn stems(v: &serde_json::Value) -> Vec<String> {
         .map(|h| h["runbook"].as_str().expect("runbook").to_string())
         .collect()
 }
+
+/// The status and `error.message` of an API error answer.
+pub async fn api_error(resp: reqwest::Response) -> (u16, String) {
+    let status = resp.status().as_u16();
+    let body: serde_json::Value = resp.json().await.expect("a JSON error body");
+    let message = body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    (status, message)
+}
