@@ -383,22 +383,8 @@ fn a_denied_action_by_a_signed_in_person_is_audited() {
 fn api_tokens_work_within_their_scopes_and_die_when_revoked() {
     run(async {
         let app = TestApp::spawn().await;
-        let (code, token, err) = app.gatehouse(&[
-            "token",
-            "create",
-            "--user",
-            "ci-bot",
-            "--groups",
-            "payments-oncall",
-            "--scopes",
-            "runbooks:read",
-            "--ttl",
-            "1d",
-        ]);
-        assert_eq!(code, 0, "{err}");
-        let token = token.trim().to_string();
+        let token = app.create_token("ci-bot", "payments-oncall", "runbooks:read");
         assert!(token.starts_with("gat_"), "{token}");
-        assert!(err.contains("shown only this once"), "{err}");
 
         let tool = reqwest::Client::new();
         let search = |t: &str| {
@@ -573,18 +559,10 @@ fn an_unreachable_identity_provider_is_a_clear_error_and_the_rest_keeps_working(
         assert_eq!(resp.status(), 404);
         // Everything else keeps serving: health, and automation with its token.
         assert_eq!(app.get("/readyz").await.status(), 200);
-        let (code, token, err) = app.gatehouse(&[
-            "token",
-            "create",
-            "--user",
-            "bot",
-            "--scopes",
-            "runbooks:read",
-        ]);
-        assert_eq!(code, 0, "{err}");
+        let token = app.create_token("bot", "", "runbooks:read");
         let resp = reqwest::Client::new()
             .get(app.url("/api/v1/runbooks/search?q=latency"))
-            .bearer_auth(token.trim())
+            .bearer_auth(&token)
             .send()
             .await
             .expect("search");
@@ -635,18 +613,11 @@ fn behind_a_proxy_limits_and_audit_use_the_forwarded_client() {
 fn a_token_loses_groups_its_owner_no_longer_has_at_their_next_sign_in() {
     run(async {
         let app = TestApp::spawn().await;
-        let (code, token, err) = app.gatehouse(&[
-            "token",
-            "create",
-            "--user",
+        let token = app.create_token(
             "dev:developer",
-            "--groups",
             "developers,payments-oncall",
-            "--scopes",
             "runbooks:read",
-        ]);
-        assert_eq!(code, 0, "{err}");
-        let token = token.trim().to_string();
+        );
         let finds_restricted = || async {
             let body: serde_json::Value = reqwest::Client::new()
                 .get(app.url("/api/v1/runbooks/search?q=card%20processor%20timeouts"))

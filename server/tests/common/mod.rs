@@ -153,12 +153,7 @@ impl TestApp {
             });
         });
         let base = format!("http://{}", ready.await.expect("the server started"));
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(20))
-            .build()
-            .expect("client");
+        let client = browser_client();
         Self {
             stop: Some(stop),
             thread: Some(thread),
@@ -190,12 +185,7 @@ impl TestApp {
 
     /// A separate browser-like client, signed in as `persona` (or anonymous with `None`).
     pub async fn client_as(&self, persona: Option<&str>) -> reqwest::Client {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(20))
-            .build()
-            .expect("client");
+        let client = browser_client();
         if let Some(persona) = persona {
             let resp = client
                 .post(self.url("/auth/dev"))
@@ -224,6 +214,16 @@ impl TestApp {
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
+    }
+
+    /// Creates an API token with `gatehouse token create` for `user` in `groups`; returns it.
+    pub fn create_token(&self, user: &str, groups: &str, scopes: &str) -> String {
+        let (code, token, err) = self.gatehouse(&[
+            "token", "create", "--user", user, "--groups", groups, "--scopes", scopes,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("shown only this once"), "{err}");
+        token.trim().to_string()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -266,4 +266,15 @@ pub async fn api_error(resp: reqwest::Response) -> (u16, String) {
         .unwrap_or_default()
         .to_string();
     (status, message)
+}
+
+/// A client that keeps cookies and shows redirects instead of following them, like a
+/// browser seen from the server.
+fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .expect("client")
 }
