@@ -111,6 +111,13 @@ test('the audit log shows these events, verifies, and names a raw edit', async (
   expect(seen).toContain('signin:unknown:failure'); // the forged state
   expect(seen).toContain('access.denied:eve:denied'); // the restricted runbook
   expect(events.every((e: any) => e.auth_method === 'oidc' || e.outcome !== 'success' || e.action !== 'signin')).toBe(true);
+  // The auditor page shows the same, filtered by person.
+  await ada.goto('/audit');
+  await ada.getByLabel('Actor').fill('pat');
+  await ada.getByRole('button', { name: 'Filter' }).click();
+  const rows = ada.locator('table.audit tbody tr');
+  await expect(rows.filter({ hasText: 'signout' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'signin' }).first()).toContainText('(oidc)');
   await ada.close();
 
   const good = verify();
