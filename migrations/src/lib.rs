@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_sessions;
 mod m20261127_000002_audit_log;
 mod m20261127_000003_api_tokens;
+mod m20261127_000004_deployments;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_sessions::Migration),
             Box::new(m20261127_000002_audit_log::Migration),
             Box::new(m20261127_000003_api_tokens::Migration),
+            Box::new(m20261127_000004_deployments::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use sea_orm::TransactionTrait;
 
 use crate::audit::signing::{AuditKey, parse_public_key, public_key_text};
-use crate::audit::verify::verify;
+use crate::audit::verify::{Anchor, verify};
 use crate::audit::{AuditLog, Event, Origin};
 use crate::auth::Identity;
 use crate::auth::roles::RoleMap;
@@ -76,7 +76,16 @@ pub fn audit_keygen(out: &Path) -> ExitCode {
 
 /// `gatehouse audit verify`: exit 0 if the chain and every checkpoint hold, 1 if not (the
 /// first failing event is named), 2 if it could not be checked.
-pub fn audit_verify(config: &Config, public_key: Option<&str>, json: bool) -> ExitCode {
+pub fn audit_verify(
+    config: &Config,
+    public_key: Option<&str>,
+    anchors: &[String],
+    json: bool,
+) -> ExitCode {
+    let anchors: Vec<Anchor> = match anchors.iter().map(|a| a.parse()).collect() {
+        Ok(a) => a,
+        Err(e) => return fail(format!("--anchor: {e}")),
+    };
     let public = match public_key {
         Some(text) => match parse_public_key(text) {
             Ok(k) => k,
@@ -92,7 +101,7 @@ pub fn audit_verify(config: &Config, public_key: Option<&str>, json: bool) -> Ex
         },
     };
     with_database(config, |db| async move {
-        let report = match verify(&db, &public).await {
+        let report = match verify(&db, &public, &anchors).await {
             Ok(r) => r,
             Err(e) => return fail(format!("cannot read the audit log: {e}")),
         };

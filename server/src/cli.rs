@@ -77,6 +77,11 @@ pub enum AuditCommand {
         /// key of GATEHOUSE_AUDIT_KEY_FILE.
         #[arg(long)]
         public_key: Option<String>,
+        /// SEQ:HASH of a checkpoint kept outside the database (the server logs each one as
+        /// `audit checkpoint seq=… hash=…`); repeatable. Catches a rewrite even by someone
+        /// holding the signing key.
+        #[arg(long = "anchor")]
+        anchors: Vec<String>,
         /// Print one JSON object: {"ok":…,"events":…,"checkpoints":…,"failed_event":…,"reason":…}.
         #[arg(long)]
         json: bool,
@@ -147,9 +152,11 @@ pub fn run() -> ExitCode {
         ),
         Command::CheckRunbooks { runbooks } => check(runbooks.unwrap_or(config.runbooks_dir)),
         Command::Redact { plain, list } => redact(&sanitizer, plain, list),
-        Command::Audit(AuditCommand::Verify { public_key, json }) => {
-            crate::admin::audit_verify(&config, public_key.as_deref(), json)
-        }
+        Command::Audit(AuditCommand::Verify {
+            public_key,
+            anchors,
+            json,
+        }) => crate::admin::audit_verify(&config, public_key.as_deref(), &anchors, json),
         Command::Audit(AuditCommand::Checkpoint) => crate::admin::audit_checkpoint(&config),
         Command::Audit(AuditCommand::Keygen { out }) => crate::admin::audit_keygen(&out),
         Command::Token(TokenCommand::Create {

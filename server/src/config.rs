@@ -58,6 +58,10 @@ struct RawConfig {
     /// groups) and `[roles.runbook_owners]` (team = [groups]).
     #[serde(default)]
     roles: Option<RawRoles>,
+    /// Only from the file: `[deployments]` with `services`, the services that may report
+    /// deployments besides those a runbook names.
+    #[serde(default)]
+    deployments: Option<RawDeployments>,
     /// Only from the file: `[sanitizer]` with `disabled`, `internal_domains`,
     /// `internal_cidrs` and `[[sanitizer.patterns]]` (`name`, `regex`).
     #[serde(default)]
@@ -75,6 +79,13 @@ struct RawSanitizer {
     internal_cidrs: Vec<String>,
     #[serde(default)]
     patterns: Vec<RawPattern>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeployments {
+    #[serde(default)]
+    services: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -201,6 +212,8 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Services that may report deployments although no runbook names them yet.
+    pub services: Vec<crate::runbooks::names::ServiceName>,
     /// Sanitizer settings, already checked to compile.
     pub sanitizer: crate::sanitizer::Options,
 }
@@ -331,6 +344,16 @@ impl Config {
                 1..=1_000_000,
             )? as u32,
         };
+        let services = raw
+            .deployments
+            .unwrap_or_default()
+            .services
+            .iter()
+            .map(|s| {
+                crate::runbooks::names::ServiceName::parse(s)
+                    .map_err(|e| invalid("deployments.services", format!("`{s}`: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let trust_forwarded_for = match raw.trust_forwarded_for.as_deref().map(str::trim) {
             None | Some("false") => false,
             Some("true") => true,
@@ -364,6 +387,7 @@ impl Config {
             audit_key_file,
             rate_limits,
             trust_forwarded_for,
+            services,
             sanitizer,
         })
     }

@@ -30,6 +30,12 @@ pub enum AppError {
     /// 400: the input was wrong; the message says how to fix it.
     #[error("{0}")]
     BadRequest(String),
+    /// 409: conflicts with what is stored (a reused idempotency key).
+    #[error("{0}")]
+    Conflict(String),
+    /// 413: the request is larger than allowed; the message gives the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// 503: a dependency is not ready.
     #[error("{0}")]
     Unavailable(String),
@@ -46,6 +52,8 @@ impl AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -60,6 +68,8 @@ impl AppError {
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooLarge(_) => "too_large",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }

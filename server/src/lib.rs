@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod deployments;
 pub mod entities;
 pub mod error;
 pub mod hashing;

@@ -115,6 +115,9 @@ impl Application {
             guard,
             oidc,
             limiters: Arc::new(Limiters::new(config.rate_limits)),
+            sanitizer: Arc::new(crate::sanitizer::Sanitizer::with_options(
+                &config.sanitizer,
+            )?),
             config,
             db,
             library,

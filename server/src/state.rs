@@ -30,6 +30,8 @@ pub struct AppState {
     /// Single sign-on, when configured.
     pub oidc: Option<Arc<Oidc>>,
     pub limiters: Arc<Limiters>,
+    /// Masks secrets, personal data and internal addresses in what people submit.
+    pub sanitizer: Arc<crate::sanitizer::Sanitizer>,
     pub metrics: Arc<Metrics>,
     pub leptos: LeptosOptions,
     pub portal: app::port::PortalHandle,

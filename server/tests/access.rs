@@ -160,6 +160,13 @@ fn cases() -> Vec<Case> {
             Some("id=000000000000"),
             [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere],
         ),
+        case(
+            "POST",
+            "/api/v1/deployments",
+            "/api/v1/deployments",
+            Some(r#"{"service":"checkout-api","body":"Rolled out v2."}"#),
+            EVERYONE_SIGNED_IN,
+        ),
         // Server functions.
         case(
             "POST",

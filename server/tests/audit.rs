@@ -265,3 +265,33 @@ fn auditors_export_filtered_events_as_json_lines() {
         assert!(message.contains("2026-11-27"), "{message}");
     });
 }
+
+#[test]
+fn anchors_kept_outside_the_database_pin_the_chain() {
+    run(async {
+        let app = TestApp::spawn().await;
+        for persona in ["developer", "approver", "security"] {
+            app.sign_in(persona).await;
+        }
+        let found = events(&app, "actor=dev:approver&action=signin").await;
+        let seq = found[0]["seq"].as_i64().expect("seq");
+        let hash = found[0]["hash"].as_str().expect("hash");
+        let good = format!("{seq}:{hash}");
+        let (code, out, err) = app.gatehouse(&["audit", "verify", "--anchor", &good]);
+        assert_eq!(code, 0, "{out}{err}");
+        let forged = format!("{seq}:{}", "ab".repeat(32));
+        let (code, out, _) = app.gatehouse(&["audit", "verify", "--anchor", &forged]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(&format!("FAILED at event #{seq}")) && out.contains("rewritten"),
+            "{out}"
+        );
+        let beyond = format!("99:{hash}");
+        let (code, out, _) = app.gatehouse(&["audit", "verify", "--anchor", &beyond]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("missing"), "{out}");
+        let (code, _, err) = app.gatehouse(&["audit", "verify", "--anchor", "2"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("SEQ:HASH"), "{err}");
+    });
+}

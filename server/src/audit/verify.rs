@@ -40,6 +40,10 @@ pub enum Failure {
     Truncated { last: i64, head: i64 },
     #[error("checkpoint at #{seq} does not match event #{seq}")]
     CheckpointMismatch { seq: i64 },
+    #[error(
+        "event #{seq} does not have the hash recorded outside the database (--anchor): the chain up to it was rewritten"
+    )]
+    AnchorMismatch { seq: i64 },
     #[error("checkpoint at #{seq} has a bad signature (key {key_id}; expected key {expected})")]
     BadSignature {
         seq: i64,
@@ -56,6 +60,7 @@ impl Failure {
             | Failure::Changed { seq, .. }
             | Failure::Unlinked { seq, .. }
             | Failure::CheckpointMismatch { seq }
+            | Failure::AnchorMismatch { seq }
             | Failure::BadSignature { seq, .. } => *seq,
             Failure::Truncated { last, .. } => last + 1,
         }
@@ -83,9 +88,38 @@ fn check_checkpoint(
     None
 }
 
-/// Checks every event's hash and link and every checkpoint's signature under `public`, in
-/// sequence order, then that nothing after the last event was cut off.
-pub async fn verify(db: &DatabaseConnection, public: &VerifyingKey) -> Result<Report, DbErr> {
+/// A hash known from outside the database (a shipped log line of a checkpoint).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = String;
+
+    /// `SEQ:HASH`, as the `audit checkpoint` log line gives them.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("anchor `{text}` must be SEQ:HASH, like 150:3fa9… (64 hex digits)");
+        let (seq, hash) = text.trim().split_once(':').ok_or_else(bad)?;
+        let seq = seq.parse::<i64>().map_err(|_| bad())?;
+        if seq < 1 || hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        Ok(Anchor {
+            seq,
+            hash: hash.to_ascii_lowercase(),
+        })
+    }
+}
+
+/// Checks every event's hash and link, every checkpoint's signature under `public` and every
+/// anchor, in sequence order, then that nothing after the last event was cut off.
+pub async fn verify(
+    db: &DatabaseConnection,
+    public: &VerifyingKey,
+    anchors: &[Anchor],
+) -> Result<Report, DbErr> {
     let mut report = Report {
         events: 0,
         checkpoints: 0,
@@ -156,6 +190,13 @@ pub async fn verify(db: &DatabaseConnection, public: &VerifyingKey) -> Result<Re
                 });
                 return Ok(report);
             }
+            if anchors
+                .iter()
+                .any(|a| a.seq == event.seq && a.hash != event.hash)
+            {
+                report.failure = Some(Failure::AnchorMismatch { seq: event.seq });
+                return Ok(report);
+            }
             if let Some(cp) = checkpoints.remove(&event.seq) {
                 if let Some(failure) = check_checkpoint(public, &expected, &cp, &event.hash) {
                     report.failure = Some(failure);
@@ -168,10 +209,11 @@ pub async fn verify(db: &DatabaseConnection, public: &VerifyingKey) -> Result<Re
             previous_hash = event.hash;
         }
     }
-    if head_seq > previous_seq {
+    let furthest = anchors.iter().map(|a| a.seq).max().unwrap_or(0);
+    if head_seq > previous_seq || furthest > previous_seq {
         report.failure = Some(Failure::Truncated {
             last: previous_seq,
-            head: head_seq,
+            head: head_seq.max(furthest),
         });
         return Ok(report);
     }

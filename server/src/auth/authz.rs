@@ -20,6 +20,8 @@ pub enum Action {
     ViewAudit,
     /// Create, list and revoke API tokens.
     ManageTokens,
+    /// Submit deployment notes (CI with a `notes:write` token, or a person).
+    SubmitNotes,
 }
 
 /// What an action is about.
@@ -39,6 +41,7 @@ impl Action {
         match self {
             Action::ReadRunbooks | Action::ViewIndexStatus => Some(Scope::RunbooksRead),
             Action::ViewAudit => Some(Scope::AuditRead),
+            Action::SubmitNotes => Some(Scope::NotesWrite),
             // A leaked token must not be able to mint more tokens.
             Action::ManageTokens => None,
         }
@@ -60,7 +63,7 @@ pub fn can(who: Option<&Identity>, action: Action, resource: Resource<'_>) -> bo
         (Action::ReadRunbooks, Resource::Runbook(visibility)) => {
             runbook_visible(&who.groups, visibility)
         }
-        (Action::ViewIndexStatus, Resource::Portal) => true,
+        (Action::ViewIndexStatus | Action::SubmitNotes, Resource::Portal) => true,
         (Action::ViewAudit, Resource::Portal) => roles.admin || roles.security_reviewer,
         (Action::ManageTokens, Resource::TokensOf(owner)) => roles.admin || owner == who.subject,
         _ => false,

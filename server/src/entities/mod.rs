@@ -4,4 +4,5 @@ pub mod api_token;
 pub mod audit_checkpoint;
 pub mod audit_event;
 pub mod audit_head;
+pub mod deployment;
 pub mod session;

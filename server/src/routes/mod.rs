@@ -7,6 +7,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod caller;
+pub mod deployments;
 pub mod health;
 pub mod limits;
 pub mod pages;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(audit::router())
         .merge(tokens::router())
+        .merge(deployments::router())
         .merge(assets::router())
         .merge(pages::router(&state))
         .layer(TimeoutLayer::with_status_code(
