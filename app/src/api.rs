@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 
 use crate::dto::{
-    AuditPage, AuditQuery, Facets, IndexStatus, Persona, RunbookView, SearchQuery, SearchResults,
-    SessionInfo, TokensPage,
+    AuditPage, AuditQuery, DeploymentView, Facets, IndexStatus, NotesForm, Persona, RunbookView,
+    SearchQuery, SearchResults, SessionInfo, TokensPage,
 };
 use crate::error::PortalError;
 
@@ -136,4 +136,27 @@ pub async fn get_tokens() -> Result<(TokensPage, Option<String>), PortalError> {
     let new_token = context::take_new_token();
     let page = context::finish(portal.tokens(&caller).await)?;
     Ok((page, new_token))
+}
+
+/// Services that may report deployments (for the notes form).
+#[server(prefix = "/rpc", endpoint = "deployment_services")]
+pub async fn get_deployment_services() -> Result<Vec<String>, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.deployment_services(&caller).await)
+}
+
+/// Submits pasted deployment notes and goes to the stored (sanitized) note.
+#[server(prefix = "/rpc", endpoint = "submit_notes")]
+pub async fn submit_notes(form: NotesForm) -> Result<String, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    let id = context::finish(portal.submit_notes(&caller, form).await)?;
+    leptos_axum::redirect(&format!("/deployments/{id}"));
+    Ok(id)
+}
+
+/// One stored deployment note.
+#[server(prefix = "/rpc", endpoint = "deployment")]
+pub async fn get_deployment(id: String) -> Result<DeploymentView, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.deployment(&caller, id).await)
 }

@@ -10,8 +10,14 @@ use leptos_router::{
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    audit::AuditPage, not_found::NotFound, runbook::RunbookPage, search::SearchPage,
-    signin::SignInPage, status::StatusPage, tokens::TokensPage,
+    audit::AuditPage,
+    deployments::{DeploymentPage, NewNotesPage},
+    not_found::NotFound,
+    runbook::RunbookPage,
+    search::SearchPage,
+    signin::SignInPage,
+    status::StatusPage,
+    tokens::TokensPage,
 };
 
 /// Server-side settings for the document shell.
@@ -64,6 +70,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/tokens") view=TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("/deployments/new") view=NewNotesPage ssr=SsrMode::Async />
+                    <Route path=path!("/deployments/:id") view=DeploymentPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -205,3 +205,36 @@ pub struct TokensPage {
     /// The caller sees everyone's tokens (admins).
     pub all: bool,
 }
+
+/// Deployment notes pasted in the portal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NotesForm {
+    pub service: String,
+    pub environment: String,
+    pub version: String,
+    pub body: String,
+}
+
+/// Masked values of one category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redaction {
+    pub category: String,
+    pub count: usize,
+}
+
+/// A stored deployment note: sanitized text and what was masked (never the values).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeploymentView {
+    pub id: String,
+    pub service: String,
+    pub environment: Option<String>,
+    pub version: Option<String>,
+    pub commit: Option<String>,
+    pub deployed_by: Option<String>,
+    pub deployed_at: String,
+    pub body: String,
+    pub links: Vec<String>,
+    pub redactions: Vec<Redaction>,
+    pub submitted_by: String,
+    pub sanitizer_version: String,
+}

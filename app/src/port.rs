@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use crate::dto::{
-    AuditPage, AuditQuery, Facets, IndexStatus, Persona, RunbookView, SearchQuery, SearchResults,
-    SessionInfo, TokensPage,
+    AuditPage, AuditQuery, DeploymentView, Facets, IndexStatus, NotesForm, Persona, RunbookView,
+    SearchQuery, SearchResults, SessionInfo, TokensPage,
 };
 use crate::error::PortalError;
 
@@ -55,6 +55,12 @@ pub trait Portal: Send + Sync + 'static {
     ) -> Result<AuditPage, PortalError>;
     /// The caller's API tokens (everyone's for admins).
     async fn tokens(&self, caller: &Caller) -> Result<TokensPage, PortalError>;
+    /// Services that may report deployments.
+    async fn deployment_services(&self, caller: &Caller) -> Result<Vec<String>, PortalError>;
+    /// Sanitizes and stores pasted deployment notes; returns the stored note's id.
+    async fn submit_notes(&self, caller: &Caller, form: NotesForm) -> Result<String, PortalError>;
+    /// One stored deployment note.
+    async fn deployment(&self, caller: &Caller, id: String) -> Result<DeploymentView, PortalError>;
 }
 
 /// The shared handle the server puts into Leptos context.

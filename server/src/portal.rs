@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use app::dto::{
-    AuditEventView, AuditPage, AuditQuery, Facets, FileProblem, IndexStatus, Persona, ResultGroup,
-    RunbookView, ScopeOption, SearchQuery, SearchResults, SectionHit, SessionInfo, SnippetPart,
-    TocEntry, TokenView, TokensPage, UserInfo,
+    AuditEventView, AuditPage, AuditQuery, DeploymentView, Facets, FileProblem, IndexStatus,
+    NotesForm, Persona, Redaction, ResultGroup, RunbookView, ScopeOption, SearchQuery,
+    SearchResults, SectionHit, SessionInfo, SnippetPart, TocEntry, TokenView, TokensPage, UserInfo,
 };
 use app::error::PortalError;
 use app::port::{Caller, Portal};
@@ -33,6 +33,9 @@ pub struct PortalService {
     pub library: Arc<RunbookLibrary>,
     pub guard: Guard,
     pub tokens: TokenStore,
+    pub sanitizer: Arc<crate::sanitizer::Sanitizer>,
+    /// Services configured to report deployments besides those runbooks name.
+    pub services: Vec<crate::runbooks::names::ServiceName>,
     pub dev_login: bool,
     pub sso: bool,
 }
@@ -389,6 +392,109 @@ impl Portal for PortalService {
                 })
                 .collect(),
             all,
+        })
+    }
+
+    async fn deployment_services(&self, caller: &Caller) -> Result<Vec<String>, PortalError> {
+        let principal = principal_of(caller);
+        self.guard
+            .require(
+                &principal,
+                Action::SubmitNotes,
+                Resource::Portal,
+                "deployments",
+            )
+            .await?;
+        Ok(
+            crate::deployments::known_services(&self.library.catalog(), &self.services)
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        )
+    }
+
+    async fn submit_notes(&self, caller: &Caller, form: NotesForm) -> Result<String, PortalError> {
+        use crate::deployments::{self, notes};
+        let principal = principal_of(caller);
+        let who = self
+            .guard
+            .require(
+                &principal,
+                Action::SubmitNotes,
+                Resource::Portal,
+                "deployments",
+            )
+            .await?;
+        let request_hash =
+            crate::hashing::sha256_hex(serde_json::to_string(&form).unwrap_or_default().as_bytes());
+        let optional = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+        let raw = notes::NotesJson {
+            service: optional(form.service),
+            environment: optional(form.environment),
+            version: optional(form.version),
+            deployed_by: Some(who.name.clone()),
+            body: Some(form.body),
+            ..notes::NotesJson::default()
+        };
+        let known = deployments::known_services(&self.library.catalog(), &self.services);
+        let valid = notes::validate(raw, |s| known.contains(s), chrono::Utc::now())
+            .map_err(|p| PortalError::BadRequest(deployments::problems_message(&p)))?;
+        let retry = deployments::Retry {
+            key: None,
+            request_hash,
+        };
+        let done = deployments::submit(
+            self.guard.db(),
+            self.guard.audit(),
+            &self.sanitizer,
+            who,
+            &principal.origin,
+            retry,
+            valid,
+        )
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "storing deployment notes failed");
+            PortalError::Internal
+        })?;
+        Ok(done.id)
+    }
+
+    async fn deployment(&self, caller: &Caller, id: String) -> Result<DeploymentView, PortalError> {
+        let principal = principal_of(caller);
+        self.guard
+            .require(
+                &principal,
+                Action::ReadDeployments,
+                Resource::Portal,
+                "deployments",
+            )
+            .await?;
+        let row = crate::deployments::find(self.guard.db(), &id)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "reading a deployment failed");
+                PortalError::Internal
+            })?
+            .ok_or(PortalError::NotFound)?;
+        let redactions: std::collections::BTreeMap<String, usize> =
+            serde_json::from_str(&row.redactions).unwrap_or_default();
+        Ok(DeploymentView {
+            id: row.id,
+            service: row.service,
+            environment: row.environment,
+            version: row.version,
+            commit: row.commit_sha,
+            deployed_by: row.deployed_by,
+            deployed_at: row.deployed_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            body: row.body,
+            links: serde_json::from_str(&row.links).unwrap_or_default(),
+            redactions: redactions
+                .into_iter()
+                .map(|(category, count)| Redaction { category, count })
+                .collect(),
+            submitted_by: row.submitted_by,
+            sanitizer_version: row.sanitizer_version,
         })
     }
 }

@@ -94,11 +94,16 @@ impl Application {
         };
         let config = Arc::new(config);
         let roles = Arc::new(config.roles.clone());
+        let sanitizer = Arc::new(crate::sanitizer::Sanitizer::with_options(
+            &config.sanitizer,
+        )?);
         let guard = Guard::new(db.clone(), audit.clone());
         let portal: app::port::PortalHandle = Arc::new(PortalService {
             library: library.clone(),
             guard: guard.clone(),
             tokens: TokenStore::new(db.clone(), roles.clone()),
+            sanitizer: sanitizer.clone(),
+            services: config.services.clone(),
             dev_login: config.dev_login_enabled(),
             sso: oidc.is_some(),
         });
@@ -115,9 +120,7 @@ impl Application {
             guard,
             oidc,
             limiters: Arc::new(Limiters::new(config.rate_limits)),
-            sanitizer: Arc::new(crate::sanitizer::Sanitizer::with_options(
-                &config.sanitizer,
-            )?),
+            sanitizer,
             config,
             db,
             library,

@@ -182,6 +182,29 @@ fn cases() -> Vec<Case> {
             Some(""),
             EVERYONE_SIGNED_IN,
         ),
+        case(
+            "POST",
+            "deployment_services",
+            "/rpc/deployment_services",
+            Some(""),
+            EVERYONE_SIGNED_IN,
+        ),
+        case(
+            "POST",
+            "submit_notes",
+            "/rpc/submit_notes",
+            Some(
+                "form[service]=checkout-api&form[environment]=&form[version]=&form[body]=Rolled+out",
+            ),
+            EVERYONE_SIGNED_IN,
+        ),
+        case(
+            "POST",
+            "deployment",
+            "/rpc/deployment",
+            Some("id=nope"),
+            [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere],
+        ),
         case("POST", "session", "/rpc/session", Some(""), PUBLIC),
         case("POST", "personas", "/rpc/personas", Some(""), PUBLIC),
         case(
@@ -225,6 +248,20 @@ fn cases() -> Vec<Case> {
         case("GET", "/signin", "/signin", None, PUBLIC),
         case("GET", "/audit", "/audit", None, AUDITORS),
         case("GET", "/tokens", "/tokens", None, EVERYONE_SIGNED_IN),
+        case(
+            "GET",
+            "/deployments/new",
+            "/deployments/new",
+            None,
+            EVERYONE_SIGNED_IN,
+        ),
+        case(
+            "GET",
+            "/deployments/:id",
+            "/deployments/nope",
+            None,
+            [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere],
+        ),
     ]
 }
 

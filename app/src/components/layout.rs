@@ -13,6 +13,7 @@ const NAV: &[(&str, &str, bool, &[&str])] = &[
     ("/templates", "Templates", false, &[]),
     ("/requests", "Requests", false, &[]),
     ("/approvals", "Approvals", false, &[]),
+    ("/deployments/new", "Deployments", true, &[]),
     ("/drafts", "Drafts", false, &[]),
     ("/audit", "Audit", true, &["admin", "security-reviewer"]),
     ("/status", "Status", true, &[]),

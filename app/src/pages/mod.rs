@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod audit;
+pub mod deployments;
 pub mod not_found;
 pub mod runbook;
 pub mod search;

@@ -22,6 +22,8 @@ pub enum Action {
     ManageTokens,
     /// Submit deployment notes (CI with a `notes:write` token, or a person).
     SubmitNotes,
+    /// Read stored (sanitized) deployment notes.
+    ReadDeployments,
 }
 
 /// What an action is about.
@@ -39,7 +41,9 @@ impl Action {
     /// The scope an API token needs for this action; `None`: tokens may never do it.
     pub fn scope(self) -> Option<Scope> {
         match self {
-            Action::ReadRunbooks | Action::ViewIndexStatus => Some(Scope::RunbooksRead),
+            Action::ReadRunbooks | Action::ViewIndexStatus | Action::ReadDeployments => {
+                Some(Scope::RunbooksRead)
+            }
             Action::ViewAudit => Some(Scope::AuditRead),
             Action::SubmitNotes => Some(Scope::NotesWrite),
             // A leaked token must not be able to mint more tokens.
@@ -63,7 +67,10 @@ pub fn can(who: Option<&Identity>, action: Action, resource: Resource<'_>) -> bo
         (Action::ReadRunbooks, Resource::Runbook(visibility)) => {
             runbook_visible(&who.groups, visibility)
         }
-        (Action::ViewIndexStatus | Action::SubmitNotes, Resource::Portal) => true,
+        (
+            Action::ViewIndexStatus | Action::SubmitNotes | Action::ReadDeployments,
+            Resource::Portal,
+        ) => true,
         (Action::ViewAudit, Resource::Portal) => roles.admin || roles.security_reviewer,
         (Action::ManageTokens, Resource::TokensOf(owner)) => roles.admin || owner == who.subject,
         _ => false,

@@ -19,6 +19,33 @@ use crate::entities::deployment;
 use crate::sanitizer::Sanitizer;
 use notes::Notes;
 
+/// Services that may report deployments: those a runbook names, and those configured.
+pub fn known_services(
+    catalog: &crate::runbooks::catalog::Catalog,
+    configured: &[crate::runbooks::names::ServiceName],
+) -> std::collections::BTreeSet<crate::runbooks::names::ServiceName> {
+    catalog
+        .runbooks
+        .values()
+        .map(|r| r.meta.service.clone())
+        .chain(configured.iter().cloned())
+        .collect()
+}
+
+/// The problems of invalid notes as one message, field by field.
+pub fn problems_message(problems: &[notes::Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A stored note, by id.
+pub async fn find(db: &DatabaseConnection, id: &str) -> Result<Option<deployment::Model>, DbErr> {
+    deployment::Entity::find_by_id(id.to_string()).one(db).await
+}
+
 /// What a submission produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Submitted {

@@ -13,10 +13,9 @@ use axum::{Extension, Json, Router};
 
 use crate::access::Principal;
 use crate::auth::authz::{Action, Resource};
-use crate::deployments::notes::{self, MAX_BODY, NotesJson, Problem};
+use crate::deployments::notes::{self, MAX_BODY, NotesJson};
 use crate::deployments::{self, IntakeError, Retry};
 use crate::error::AppError;
-use crate::runbooks::names::ServiceName;
 use crate::state::AppState;
 
 /// Requests larger than this are refused before parsing (the notes limit plus room for JSON).
@@ -24,14 +23,6 @@ const MAX_REQUEST: usize = MAX_BODY + 16 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/deployments", post(submit))
-}
-
-fn problems_message(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("{}: {}", p.field, p.message))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 async fn submit(
@@ -85,16 +76,9 @@ async fn submit(
             "send Content-Type: application/json (the documented shape) or text/plain".into(),
         ));
     };
-    let catalog = state.library.catalog();
-    let known = |service: &ServiceName| {
-        catalog
-            .runbooks
-            .values()
-            .any(|r| &r.meta.service == service)
-            || state.config.services.contains(service)
-    };
-    let notes = notes::validate(raw, known, chrono::Utc::now())
-        .map_err(|p| AppError::BadRequest(problems_message(&p)))?;
+    let known = deployments::known_services(&state.library.catalog(), &state.config.services);
+    let notes = notes::validate(raw, |s| known.contains(s), chrono::Utc::now())
+        .map_err(|p| AppError::BadRequest(deployments::problems_message(&p)))?;
     let retry = Retry {
         key,
         request_hash: crate::hashing::sha256_hex(&[content_type.as_bytes(), b"\n", &body].concat()),
