@@ -13,10 +13,11 @@ const oidcPort = Number(process.env.GATEHOUSE_E2E_OIDC_PORT ?? 3997);
 const dir = process.env.GATEHOUSE_E2E_DIR ?? '/tmp/gatehouse-e2e';
 const root = `${__dirname}/..`;
 
-/** A `gatehouse serve` on `port` with its own database, index and audit key. */
+/** A `gatehouse serve` on `port` with its own database, index, audit key and log file
+ * (`<dir>/<name>.log`, which tests read to check that no secret reaches the logs). */
 function portal(port: number, name: string, env: Record<string, string>) {
   return {
-    command: `${root}/target/debug/gatehouse serve`,
+    command: `sh -c 'exec "${root}/target/debug/gatehouse" serve 2>>"${dir}/${name}.log"'`,
     url: `http://127.0.0.1:${port}/readyz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -52,7 +53,7 @@ export default defineConfig({
     },
   },
   webServer: [
-    portal(port, 'gatehouse', { GATEHOUSE_RATE_LIMIT_SIGNIN_PER_MINUTE: '600' }),
+    portal(port, 'gatehouse', { GATEHOUSE_RATE_LIMIT_SIGNIN_PER_MINUTE: '600', RUST_LOG: 'info' }),
     {
       command: `node ${__dirname}/oidc/provider.mjs`,
       url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,

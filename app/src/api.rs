@@ -6,8 +6,9 @@
 use leptos::prelude::*;
 
 use crate::dto::{
-    AuditPage, AuditQuery, DeploymentView, Facets, IndexStatus, NotesForm, Persona, RunbookView,
-    SearchQuery, SearchResults, SessionInfo, TokensPage,
+    AuditPage, AuditQuery, DeploymentView, DraftDecision, DraftView, Facets, HistoryPage,
+    IndexStatus, NotesForm, Persona, ReviewQueue, RunbookView, SearchQuery, SearchResults,
+    SessionInfo, TokensPage,
 };
 use crate::error::PortalError;
 
@@ -40,6 +41,8 @@ mod context {
                 PortalError::Forbidden => StatusCode::FORBIDDEN,
                 PortalError::NotFound => StatusCode::NOT_FOUND,
                 PortalError::BadRequest(_) => StatusCode::BAD_REQUEST,
+                PortalError::Refused(_) => StatusCode::FORBIDDEN,
+                PortalError::Conflict(_) => StatusCode::CONFLICT,
                 PortalError::Internal | PortalError::Transport(_) => {
                     StatusCode::INTERNAL_SERVER_ERROR
                 }
@@ -159,4 +162,52 @@ pub async fn submit_notes(form: NotesForm) -> Result<String, PortalError> {
 pub async fn get_deployment(id: String) -> Result<DeploymentView, PortalError> {
     let (portal, caller) = context::portal_and_caller()?;
     context::finish(portal.deployment(&caller, id).await)
+}
+
+/// Drafts waiting for the caller, and their drifting runbooks.
+#[server(prefix = "/rpc", endpoint = "review_queue")]
+pub async fn get_review_queue() -> Result<ReviewQueue, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.review_queue(&caller).await)
+}
+
+/// One draft with its diff, preview and provenance.
+#[server(prefix = "/rpc", endpoint = "draft")]
+pub async fn get_draft(id: String) -> Result<DraftView, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.draft(&caller, id).await)
+}
+
+/// Accepts, rejects or redrafts a draft, then shows it again.
+#[server(prefix = "/rpc", endpoint = "decide_draft")]
+pub async fn decide_draft(decision: DraftDecision) -> Result<(), PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    let id = decision.id.clone();
+    context::finish(portal.decide_draft(&caller, decision).await)?;
+    leptos_axum::redirect(&format!("/drafts/{}", urlencoding_path(&id)));
+    Ok(())
+}
+
+/// A runbook's accepted revisions.
+#[server(prefix = "/rpc", endpoint = "runbook_history")]
+pub async fn get_runbook_history(stem: String) -> Result<HistoryPage, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.runbook_history(&caller, stem).await)
+}
+
+/// Marks a runbook reviewed, then shows it again.
+#[server(prefix = "/rpc", endpoint = "mark_reviewed")]
+pub async fn mark_reviewed(stem: String) -> Result<(), PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.mark_reviewed(&caller, stem.clone()).await)?;
+    leptos_axum::redirect(&format!("/runbooks/{}", urlencoding_path(&stem)));
+    Ok(())
+}
+
+/// Keeps an id or stem from steering a redirect elsewhere: only URL-safe characters pass.
+#[cfg(feature = "ssr")]
+fn urlencoding_path(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .collect()
 }

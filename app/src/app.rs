@@ -12,6 +12,8 @@ use crate::components::layout::Layout;
 use crate::pages::{
     audit::AuditPage,
     deployments::{DeploymentPage, NewNotesPage},
+    drafts::{DraftPage, ReviewQueuePage},
+    history::HistoryPage,
     not_found::NotFound,
     runbook::RunbookPage,
     search::SearchPage,
@@ -66,12 +68,15 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/runbooks/:stem") view=RunbookPage ssr=SsrMode::Async />
+                    <Route path=path!("/runbooks/:stem/history") view=HistoryPage ssr=SsrMode::Async />
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("/deployments/new") view=NewNotesPage ssr=SsrMode::Async />
                     <Route path=path!("/deployments/:id") view=DeploymentPage ssr=SsrMode::Async />
+                    <Route path=path!("/drafts") view=ReviewQueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/drafts/:id") view=DraftPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

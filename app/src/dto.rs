@@ -67,6 +67,8 @@ pub struct ResultGroup {
     pub tags: Vec<String>,
     pub restricted: bool,
     pub stale: bool,
+    /// Its service deployed changes (alerts, configuration, rollback) since its last review.
+    pub drifting: bool,
     pub sections: Vec<SectionHit>,
     /// Further matching sections of this runbook not shown.
     pub more_sections: usize,
@@ -111,6 +113,18 @@ pub struct RunbookView {
     pub stale: bool,
     pub toc: Vec<TocEntry>,
     pub html: String,
+    /// Why the runbook is drifting, when it is.
+    pub drift: Option<DriftInfo>,
+    /// The caller owns it (may review drafts and mark it reviewed).
+    pub can_review: bool,
+}
+
+/// A runbook's drift: what its service changed since the last review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftInfo {
+    /// `alerts`, `configuration`, `rollback`.
+    pub kinds: Vec<String>,
+    pub since: String,
 }
 
 /// A table-of-contents line.
@@ -237,4 +251,127 @@ pub struct DeploymentView {
     pub redactions: Vec<Redaction>,
     pub submitted_by: String,
     pub sanitizer_version: String,
+    /// The runbook drafts made from these notes.
+    pub drafts: Vec<DraftLink>,
+}
+
+/// A draft as linked from elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftLink {
+    pub id: String,
+    pub runbook: String,
+    pub is_new: bool,
+    pub status: String,
+}
+
+/// One line of a diff: `kind` is `same`, `add`, `del` or `gap` (lines left out).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffLine {
+    pub kind: String,
+    pub text: String,
+    pub old: Option<usize>,
+    pub new: Option<usize>,
+}
+
+/// A draft in an owner's queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftSummary {
+    pub id: String,
+    pub runbook: String,
+    pub title: String,
+    pub service: String,
+    pub is_new: bool,
+    pub version: Option<String>,
+    pub created_at: String,
+    pub summary: Vec<String>,
+    /// The runbook changed since the draft was made.
+    pub conflicted: bool,
+}
+
+/// A drifting runbook in its owners' list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftItem {
+    pub runbook: String,
+    pub title: String,
+    pub drift: DriftInfo,
+}
+
+/// What waits for a runbook owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReviewQueue {
+    pub drafts: Vec<DraftSummary>,
+    pub drifting: Vec<DriftItem>,
+}
+
+/// A draft with everything its reviewer needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftView {
+    pub id: String,
+    pub runbook: String,
+    pub title: String,
+    pub service: String,
+    pub is_new: bool,
+    /// `pending`, `accepted` or `rejected`.
+    pub status: String,
+    pub owners: Vec<String>,
+    pub summary: Vec<String>,
+    /// Provenance.
+    pub deployment_id: String,
+    pub deployment_label: String,
+    pub submitted_by: String,
+    pub drafter: String,
+    pub model: Option<String>,
+    pub drafter_note: Option<String>,
+    pub sanitizer_version: String,
+    /// First 12 hex digits of the runbook file it was drafted against.
+    pub base: Option<String>,
+    pub created_at: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub reason: Option<String>,
+    pub revision: Option<i32>,
+    /// The whole proposed file, for editing.
+    pub proposed: String,
+    /// From the runbook as drafted against to the proposal.
+    pub diff: Vec<DiffLine>,
+    /// The proposal rendered (sanitized HTML), or why it cannot be.
+    pub preview_html: Result<String, String>,
+    /// When the runbook changed since: what changed (drafted-against → now).
+    pub conflict: Option<Vec<DiffLine>>,
+    /// The caller submitted the notes, so cannot accept.
+    pub own_submission: bool,
+}
+
+/// A reviewer's decision on a draft, as the form posts it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DraftDecision {
+    pub id: String,
+    /// `accept`, `reject` or `redraft`.
+    pub decision: String,
+    /// The edited proposal (accept).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Why (reject).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One accepted revision of a runbook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionView {
+    pub seq: i32,
+    pub accepted_by: String,
+    pub at: String,
+    pub message: String,
+    pub deployment_id: Option<String>,
+    pub draft_id: Option<String>,
+    pub diff: Vec<DiffLine>,
+}
+
+/// A runbook's history page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub runbook: String,
+    pub title: String,
+    pub revisions: Vec<RevisionView>,
 }

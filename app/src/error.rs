@@ -20,6 +20,12 @@ pub enum PortalError {
     /// The input was wrong; the text says what and how to fix it.
     #[error("{0}")]
     BadRequest(String),
+    /// The caller may use this, but not in this case; the text says why.
+    #[error("{0}")]
+    Refused(String),
+    /// The thing changed since the caller looked; the text says what to do.
+    #[error("{0}")]
+    Conflict(String),
     /// Something failed on the server; details are in its log under this request.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,

@@ -7,8 +7,9 @@
 use std::sync::Arc;
 
 use crate::dto::{
-    AuditPage, AuditQuery, DeploymentView, Facets, IndexStatus, NotesForm, Persona, RunbookView,
-    SearchQuery, SearchResults, SessionInfo, TokensPage,
+    AuditPage, AuditQuery, DeploymentView, DraftDecision, DraftView, Facets, HistoryPage,
+    IndexStatus, NotesForm, Persona, ReviewQueue, RunbookView, SearchQuery, SearchResults,
+    SessionInfo, TokensPage,
 };
 use crate::error::PortalError;
 
@@ -61,6 +62,24 @@ pub trait Portal: Send + Sync + 'static {
     async fn submit_notes(&self, caller: &Caller, form: NotesForm) -> Result<String, PortalError>;
     /// One stored deployment note.
     async fn deployment(&self, caller: &Caller, id: String) -> Result<DeploymentView, PortalError>;
+    /// Drafts waiting for the caller (an owner), and the caller's drifting runbooks.
+    async fn review_queue(&self, caller: &Caller) -> Result<ReviewQueue, PortalError>;
+    /// One draft, for its reviewers.
+    async fn draft(&self, caller: &Caller, id: String) -> Result<DraftView, PortalError>;
+    /// Accepts, rejects or redrafts a draft.
+    async fn decide_draft(
+        &self,
+        caller: &Caller,
+        decision: DraftDecision,
+    ) -> Result<(), PortalError>;
+    /// Every accepted revision of a runbook.
+    async fn runbook_history(
+        &self,
+        caller: &Caller,
+        stem: String,
+    ) -> Result<HistoryPage, PortalError>;
+    /// An owner marks a runbook reviewed (its drift ends).
+    async fn mark_reviewed(&self, caller: &Caller, stem: String) -> Result<(), PortalError>;
 }
 
 /// The shared handle the server puts into Leptos context.

@@ -10,6 +10,7 @@ mod m20261126_000001_sessions;
 mod m20261127_000002_audit_log;
 mod m20261127_000003_api_tokens;
 mod m20261127_000004_deployments;
+mod m20261128_000005_drafts;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_audit_log::Migration),
             Box::new(m20261127_000003_api_tokens::Migration),
             Box::new(m20261127_000004_deployments::Migration),
+            Box::new(m20261128_000005_drafts::Migration),
         ]
     }
 }

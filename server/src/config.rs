@@ -54,6 +54,14 @@ struct RawConfig {
     rate_limit_api_per_minute: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     trust_forwarded_for: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    drafter_url: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    drafter_model: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    drafter_api_key: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    drafter_timeout_seconds: Option<String>,
     /// Only from the file: `[roles]` with `approver`, `security_reviewer`, `admin` (lists of
     /// groups) and `[roles.runbook_owners]` (team = [groups]).
     #[serde(default)]
@@ -145,6 +153,10 @@ const ENV_KEYS: &[&str] = &[
     "rate_limit_signin_per_minute",
     "rate_limit_api_per_minute",
     "trust_forwarded_for",
+    "drafter_url",
+    "drafter_model",
+    "drafter_api_key",
+    "drafter_timeout_seconds",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +175,56 @@ fn invalid(setting: &'static str, reason: impl Into<String>) -> ConfigError {
         setting,
         reason: reason.into(),
     }
+}
+
+/// The model-backed drafter: a URL turns it on, and then a model is required.
+fn drafter_config(
+    url: Option<String>,
+    model: Option<String>,
+    api_key: Option<String>,
+    timeout: Option<String>,
+) -> Result<Option<crate::drafts::llm::LlmConfig>, ConfigError> {
+    let Some(url) = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()) else {
+        if model.is_some() || api_key.is_some() {
+            return Err(invalid(
+                "GATEHOUSE_DRAFTER_URL",
+                "a drafter model or key is set without a URL; set the chat-completions base URL, like https://api.openai.com/v1",
+            ));
+        }
+        return Ok(None);
+    };
+    let parsed = Url::parse(&url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or_else(|| {
+            invalid(
+                "GATEHOUSE_DRAFTER_URL",
+                "use the http(s) base URL of an OpenAI-compatible API, like https://api.openai.com/v1",
+            )
+        })?;
+    let model = model
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| {
+            invalid(
+                "GATEHOUSE_DRAFTER_MODEL",
+                "required with GATEHOUSE_DRAFTER_URL: the model name, like gpt-4o-mini",
+            )
+        })?;
+    let seconds = parse_number(
+        timeout.as_deref(),
+        "GATEHOUSE_DRAFTER_TIMEOUT_SECONDS",
+        30,
+        1..=600,
+    )?;
+    Ok(Some(crate::drafts::llm::LlmConfig {
+        url: parsed,
+        model,
+        api_key: api_key
+            .filter(|k| !k.trim().is_empty())
+            .map(|k| SecretString::from(k.trim().to_string())),
+        timeout: std::time::Duration::from_secs(seconds as u64),
+    }))
 }
 
 /// Log line format.
@@ -216,6 +278,8 @@ pub struct Config {
     pub services: Vec<crate::runbooks::names::ServiceName>,
     /// Sanitizer settings, already checked to compile.
     pub sanitizer: crate::sanitizer::Options,
+    /// The optional model-backed drafter; without it drafts are deterministic.
+    pub drafter: Option<crate::drafts::llm::LlmConfig>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gatehouse.db?mode=rwc";
@@ -232,6 +296,15 @@ impl Config {
                 ));
             }
             let file = Figment::from(Toml::file_exact(&path));
+            if file.find_value("drafter_api_key").is_ok() {
+                return Err(invalid(
+                    "drafter_api_key",
+                    format!(
+                        "`{path}` holds the drafter's API key; config files end up in repositories. \
+                         Remove it and set GATEHOUSE_DRAFTER_API_KEY"
+                    ),
+                ));
+            }
             if file.find_value("oidc_client_secret").is_ok() {
                 return Err(invalid(
                     "oidc_client_secret",
@@ -369,6 +442,12 @@ impl Config {
             None => default_audit_key_file(&database_url),
         };
         let sanitizer = sanitizer_options(raw.sanitizer.unwrap_or_default())?;
+        let drafter = drafter_config(
+            raw.drafter_url,
+            raw.drafter_model,
+            raw.drafter_api_key,
+            raw.drafter_timeout_seconds,
+        )?;
         let dir = |value: Option<String>, default: &str| {
             PathBuf::from(value.unwrap_or_else(|| default.to_string()))
         };
@@ -389,6 +468,7 @@ impl Config {
             trust_forwarded_for,
             services,
             sanitizer,
+            drafter,
         })
     }
 

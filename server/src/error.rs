@@ -30,7 +30,10 @@ pub enum AppError {
     /// 400: the input was wrong; the message says how to fix it.
     #[error("{0}")]
     BadRequest(String),
-    /// 409: conflicts with what is stored (a reused idempotency key).
+    /// 403: allowed in general, not in this case (accepting one's own draft).
+    #[error("{0}")]
+    Refused(String),
+    /// 409: conflicts with what is stored (a reused idempotency key, a changed runbook).
     #[error("{0}")]
     Conflict(String),
     /// 413: the request is larger than allowed; the message gives the limit.
@@ -48,7 +51,9 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
-            AppError::CrossSite | AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::CrossSite | AppError::Forbidden | AppError::Refused(_) => {
+                StatusCode::FORBIDDEN
+            }
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -65,6 +70,7 @@ impl AppError {
             AppError::InvalidToken(_) => "invalid_token",
             AppError::CrossSite => "cross_site",
             AppError::Forbidden => "forbidden",
+            AppError::Refused(_) => "refused",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
@@ -108,9 +114,22 @@ impl From<app::error::PortalError> for AppError {
             P::Forbidden => AppError::Forbidden,
             P::NotFound => AppError::NotFound,
             P::BadRequest(m) => AppError::BadRequest(m),
+            P::Refused(m) => AppError::Refused(m),
+            P::Conflict(m) => AppError::Conflict(m),
             P::Internal | P::Transport(_) => {
                 AppError::Internal(anyhow::anyhow!("portal call failed"))
             }
+        }
+    }
+}
+
+impl From<crate::deployments::IntakeError> for AppError {
+    fn from(err: crate::deployments::IntakeError) -> Self {
+        use crate::deployments::IntakeError as E;
+        match err {
+            E::KeyReused(_) => AppError::Conflict(err.to_string()),
+            E::Invalid(_) => AppError::BadRequest(err.to_string()),
+            E::Database(e) => AppError::Internal(e.into()),
         }
     }
 }

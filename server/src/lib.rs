@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod deployments;
+pub mod drafts;
 pub mod entities;
 pub mod error;
 pub mod hashing;

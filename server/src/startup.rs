@@ -15,6 +15,9 @@ use crate::auth::oidc::Oidc;
 use crate::auth::session::SessionStore;
 use crate::auth::tokens::TokenStore;
 use crate::config::Config;
+use crate::deployments::Intake;
+use crate::drafts::review::DraftDesk;
+use crate::drafts::revisions;
 use crate::metrics::Metrics;
 use crate::portal::PortalService;
 use crate::routes::limits::Limiters;
@@ -33,6 +36,19 @@ pub struct Application {
     router: axum::Router,
     state: AppState,
     _watch: Option<watch::Watch>,
+    _revision_sync: AbortOnDrop,
+}
+
+/// How often each replica looks for runbook revisions accepted elsewhere.
+const REVISION_SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Stops a background task when the application is dropped (tests start many).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl Application {
@@ -98,12 +114,38 @@ impl Application {
             &config.sanitizer,
         )?);
         let guard = Guard::new(db.clone(), audit.clone());
+        // New runbooks (for services without one) are reviewed by the admins until an
+        // admin names the owning team in the draft.
+        let new_owners = roles.admin.clone();
+        let intake = Arc::new(Intake {
+            db: db.clone(),
+            audit: audit.clone(),
+            sanitizer: sanitizer.clone(),
+            library: library.clone(),
+            services: config.services.clone(),
+            new_owners: new_owners.clone(),
+            llm: match &config.drafter {
+                Some(c) => Some(Arc::new(
+                    crate::drafts::llm::LlmDrafter::new(c.clone())
+                        .context("cannot set up the drafter's HTTP client")?,
+                )),
+                None => None,
+            },
+        });
+        let drafts = Arc::new(DraftDesk::new(
+            db.clone(),
+            audit.clone(),
+            sanitizer.clone(),
+            library.clone(),
+            new_owners,
+        ));
+        let revision_sync = revisions::spawn_sync(db.clone(), library.clone(), REVISION_SYNC_EVERY);
         let portal: app::port::PortalHandle = Arc::new(PortalService {
             library: library.clone(),
             guard: guard.clone(),
             tokens: TokenStore::new(db.clone(), roles.clone()),
-            sanitizer: sanitizer.clone(),
-            services: config.services.clone(),
+            intake: intake.clone(),
+            drafts: drafts.clone(),
             dev_login: config.dev_login_enabled(),
             sso: oidc.is_some(),
         });
@@ -121,6 +163,8 @@ impl Application {
             oidc,
             limiters: Arc::new(Limiters::new(config.rate_limits)),
             sanitizer,
+            intake,
+            drafts,
             config,
             db,
             library,
@@ -138,6 +182,7 @@ impl Application {
             router,
             state,
             _watch: watch,
+            _revision_sync: AbortOnDrop(revision_sync),
         })
     }
 

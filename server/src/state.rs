@@ -32,6 +32,10 @@ pub struct AppState {
     pub limiters: Arc<Limiters>,
     /// Masks secrets, personal data and internal addresses in what people submit.
     pub sanitizer: Arc<crate::sanitizer::Sanitizer>,
+    /// Deployment notes in (API and portal alike).
+    pub intake: Arc<crate::deployments::Intake>,
+    /// Runbook drafts and their review.
+    pub drafts: Arc<crate::drafts::review::DraftDesk>,
     pub metrics: Arc<Metrics>,
     pub leptos: LeptosOptions,
     pub portal: app::port::PortalHandle,

@@ -47,6 +47,10 @@ struct Case {
 const EVERYONE_SIGNED_IN: [Expect; 6] = [SignIn, Allow, Allow, Allow, Allow, Allow];
 const PUBLIC: [Expect; 6] = [Allow; 6];
 const AUDITORS: [Expect; 6] = [SignIn, Forbidden, Forbidden, Allow, Forbidden, Allow];
+/// Runbook owners (the on-call persona is in `team-payments`) and admins.
+const OWNERS: [Expect; 6] = [SignIn, Forbidden, Forbidden, Forbidden, Allow, Allow];
+/// A draft that does not exist: reviewers learn that, nobody else does.
+const OWNERS_MISSING: [Expect; 6] = [SignIn, Forbidden, Forbidden, Forbidden, NotHere, NotHere];
 
 fn cases() -> Vec<Case> {
     let case = |method, route, path, body, expect| Case {
@@ -205,6 +209,41 @@ fn cases() -> Vec<Case> {
             Some("id=nope"),
             [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere],
         ),
+        case(
+            "POST",
+            "review_queue",
+            "/rpc/review_queue",
+            Some(""),
+            OWNERS,
+        ),
+        case(
+            "POST",
+            "draft",
+            "/rpc/draft",
+            Some("id=nope"),
+            OWNERS_MISSING,
+        ),
+        case(
+            "POST",
+            "decide_draft",
+            "/rpc/decide_draft",
+            Some("decision[id]=nope&decision[decision]=reject&decision[reason]=no"),
+            OWNERS_MISSING,
+        ),
+        case(
+            "POST",
+            "runbook_history",
+            "/rpc/runbook_history",
+            Some("stem=checkout-api-high-latency"),
+            EVERYONE_SIGNED_IN,
+        ),
+        case(
+            "POST",
+            "mark_reviewed",
+            "/rpc/mark_reviewed",
+            Some("stem=checkout-api-high-latency"),
+            OWNERS,
+        ),
         case("POST", "session", "/rpc/session", Some(""), PUBLIC),
         case("POST", "personas", "/rpc/personas", Some(""), PUBLIC),
         case(
@@ -244,6 +283,15 @@ fn cases() -> Vec<Case> {
             None,
             EVERYONE_SIGNED_IN,
         ),
+        case(
+            "GET",
+            "/runbooks/:stem/history",
+            "/runbooks/checkout-api-high-latency/history",
+            None,
+            EVERYONE_SIGNED_IN,
+        ),
+        case("GET", "/drafts", "/drafts", None, OWNERS),
+        case("GET", "/drafts/:id", "/drafts/nope", None, OWNERS_MISSING),
         case("GET", "/status", "/status", None, EVERYONE_SIGNED_IN),
         case("GET", "/signin", "/signin", None, PUBLIC),
         case("GET", "/audit", "/audit", None, AUDITORS),

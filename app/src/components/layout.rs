@@ -7,14 +7,15 @@ use crate::api::get_session;
 use crate::dto::SessionInfo;
 
 /// Areas of the portal; those still to come are shown muted. The last field names the
-/// roles that see the entry (empty: everyone); the server checks access regardless.
+/// roles that see the entry (empty: everyone; `runbook-owner` means of any team); the
+/// server checks access regardless.
 const NAV: &[(&str, &str, bool, &[&str])] = &[
     ("/", "Runbooks", true, &[]),
     ("/templates", "Templates", false, &[]),
     ("/requests", "Requests", false, &[]),
     ("/approvals", "Approvals", false, &[]),
     ("/deployments/new", "Deployments", true, &[]),
-    ("/drafts", "Drafts", false, &[]),
+    ("/drafts", "Drafts", true, &["admin", "runbook-owner"]),
     ("/audit", "Audit", true, &["admin", "security-reviewer"]),
     ("/status", "Status", true, &[]),
 ];
@@ -62,7 +63,12 @@ fn TopBar(info: SessionInfo) -> impl IntoView {
             <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">"G"</span>" Gatehouse"</a>
             <nav class="mainnav" aria-label="Main">
                 {NAV.iter().filter(|(_, _, _, roles)| {
-                    roles.is_empty() || held.iter().any(|r| roles.contains(&r.as_str()))
+                    // `runbook-owner` matches `runbook-owner:<team>`.
+                    roles.is_empty()
+                        || held.iter().any(|r| {
+                            let role = r.split(':').next().unwrap_or(r);
+                            roles.contains(&role)
+                        })
                 }).map(|(href, label, ready, _)| {
                     if *ready {
                         view! { <A href=*href exact=true>{*label}</A> }.into_any()

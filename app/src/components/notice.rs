@@ -16,6 +16,8 @@ pub fn ErrorNotice(error: PortalError) -> impl IntoView {
             false,
         ),
         PortalError::BadRequest(msg) => ("Please check your input", msg.clone(), false),
+        PortalError::Refused(msg) => ("Not in this case", msg.clone(), false),
+        PortalError::Conflict(msg) => ("Changed in the meantime", msg.clone(), false),
         PortalError::Internal | PortalError::Transport(_) => {
             ("Something went wrong", error.to_string(), false)
         }

@@ -89,6 +89,18 @@ pub fn DeploymentPage() -> impl IntoView {
                                     </div>
                                 }.into_any()
                             }}
+                            <h2>"Runbook drafts"</h2>
+                            {if d.drafts.is_empty() {
+                                view! { <p class="muted">"These notes gave nothing to add to a runbook."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <p>"The runbooks' owners review these in their drafts queue."</p>
+                                    <ul class="draft-links">{d.drafts.into_iter().map(|x| view! {
+                                        <li><a href=format!("/drafts/{}", x.id)>{x.runbook.clone()}</a>
+                                            {x.is_new.then_some(" (new runbook)")}" — "{x.status}</li>
+                                    }).collect_view()}</ul>
+                                }.into_any()
+                            }}
                             <h2>"Notes as stored"</h2>
                             <pre class="notes-body">{d.body}</pre>
                             {(!d.links.is_empty()).then(|| view! {

@@ -2,6 +2,8 @@
 
 pub mod audit;
 pub mod deployments;
+pub mod drafts;
+pub mod history;
 pub mod not_found;
 pub mod runbook;
 pub mod search;

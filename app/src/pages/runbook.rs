@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::get_runbook;
+use crate::api::{MarkReviewed, get_runbook};
 use crate::components::notice::ErrorNotice;
 use crate::dto::RunbookView;
 use crate::error::PortalError;
@@ -43,6 +43,22 @@ fn Runbook(view: RunbookView) -> impl IntoView {
             view.last_reviewed, view.days_since_review
         )
     };
+    let mark = ServerAction::<MarkReviewed>::new();
+    let stem = view.stem.clone();
+    let can_review = view.can_review;
+    let drift = view.drift.clone().map(|d| view! {
+        <div class="notice warn drift-notice" role="status">
+            <strong>{format!("Drifting: {} changed in deployments since {}, after this runbook was last reviewed.", d.kinds.join(", "), d.since)}</strong>
+            <p>"Check the drafts made from those deployments, or mark the runbook reviewed once it is current."</p>
+            {can_review.then(|| view! {
+                <ActionForm action=mark>
+                    <input type="hidden" name="stem" value=stem.clone() />
+                    <a class="btn" href="/drafts">"Open drafts"</a>" "
+                    <button class="btn" type="submit">"Mark reviewed"</button>
+                </ActionForm>
+            })}
+        </div>
+    }.into_any());
     view! {
         <Title text=view.title.clone() />
         <div class="runbook-layout">
@@ -69,6 +85,7 @@ fn Runbook(view: RunbookView) -> impl IntoView {
                             <span class="badge restricted" title=format!("Visible to: {}", view.groups.join(", "))>"restricted"</span>
                         })}
                         {view.stale.then(|| view! { <span class="badge stale">"review overdue"</span> })}
+                        {view.drift.is_some().then(|| view! { <span class="badge drift">"drifting"</span> })}
                     </div>
                     <dl class="meta">
                         <dt>"Owners"</dt><dd>{view.owners.join(", ")}</dd>
@@ -76,7 +93,9 @@ fn Runbook(view: RunbookView) -> impl IntoView {
                         {(!view.alerts.is_empty()).then(|| view! {
                             <dt>"Alerts"</dt><dd>{view.alerts.join(", ")}</dd>
                         })}
+                        <dt>"History"</dt><dd><a href=format!("/runbooks/{}/history", view.stem)>"Revisions accepted in Gatehouse"</a></dd>
                     </dl>
+                    {drift}
                     {view.stale.then(|| view! {
                         <div class="notice warn"><strong>"This runbook has not been reviewed for over 90 days."</strong>
                         <p>"Steps may be out of date; check with the owners after the incident."</p></div>

@@ -224,6 +224,7 @@ fn Group(group: ResultGroup) -> impl IntoView {
                     <span class="chip">{group.service}</span>
                     {group.restricted.then(|| view! { <span class="badge restricted">"restricted"</span> })}
                     {group.stale.then(|| view! { <span class="badge stale" title="Not reviewed in the last 90 days">"review overdue"</span> })}
+                    {group.drifting.then(|| view! { <span class="badge drift" title="Its service changed alerts, configuration or rollback since the last review">"drifting"</span> })}
                     <span class="muted">"Owners: "{group.owners.join(", ")}</span>
                 </div>
             </div>

@@ -24,6 +24,9 @@ pub enum Action {
     SubmitNotes,
     /// Read stored (sanitized) deployment notes.
     ReadDeployments,
+    /// Review runbook drafts: see the queue, accept, reject, mark a runbook reviewed.
+    /// People only; for a runbook, its owners (and admins).
+    ReviewDrafts,
 }
 
 /// What an action is about.
@@ -35,6 +38,8 @@ pub enum Resource<'a> {
     Runbook(&'a Visibility),
     /// The API tokens of the person with this subject.
     TokensOf(&'a str),
+    /// Something owned by these teams (a runbook's `owners`).
+    OwnedBy(&'a [GroupName]),
 }
 
 impl Action {
@@ -46,8 +51,8 @@ impl Action {
             }
             Action::ViewAudit => Some(Scope::AuditRead),
             Action::SubmitNotes => Some(Scope::NotesWrite),
-            // A leaked token must not be able to mint more tokens.
-            Action::ManageTokens => None,
+            // A leaked token must not be able to mint more tokens, nor accept its own drafts.
+            Action::ManageTokens | Action::ReviewDrafts => None,
         }
     }
 }
@@ -73,6 +78,15 @@ pub fn can(who: Option<&Identity>, action: Action, resource: Resource<'_>) -> bo
         ) => true,
         (Action::ViewAudit, Resource::Portal) => roles.admin || roles.security_reviewer,
         (Action::ManageTokens, Resource::TokensOf(owner)) => roles.admin || owner == who.subject,
+        (Action::ReviewDrafts, Resource::Portal) => {
+            roles.admin || !roles.runbook_owner_of.is_empty()
+        }
+        (Action::ReviewDrafts, Resource::OwnedBy(owners)) => {
+            roles.admin
+                || owners
+                    .iter()
+                    .any(|o| roles.runbook_owner_of.iter().any(|t| t == o.as_ref()))
+        }
         _ => false,
     }
 }
@@ -177,6 +191,44 @@ mod tests {
             Action::ReadRunbooks,
             Resource::Portal
         ));
+    }
+
+    #[test]
+    fn drafts_are_reviewed_by_the_runbooks_owners_and_admins_only() {
+        let payments = vec![GroupName::parse("team-payments").unwrap()];
+        let owner = person(
+            Roles {
+                runbook_owner_of: vec!["team-payments".into()],
+                ..Roles::default()
+            },
+            None,
+        );
+        let other_owner = person(
+            Roles {
+                runbook_owner_of: vec!["team-identity".into()],
+                ..Roles::default()
+            },
+            None,
+        );
+        let dev = person(Roles::default(), None);
+        let owned = Resource::OwnedBy(&payments);
+        assert!(can(Some(&owner), Action::ReviewDrafts, owned));
+        assert!(!can(Some(&other_owner), Action::ReviewDrafts, owned));
+        assert!(can(
+            Some(&other_owner),
+            Action::ReviewDrafts,
+            Resource::Portal
+        ));
+        assert!(!can(Some(&dev), Action::ReviewDrafts, Resource::Portal));
+        // A token never reviews, whatever its owner may do.
+        let token = person(
+            Roles {
+                runbook_owner_of: vec!["team-payments".into()],
+                ..Roles::default()
+            },
+            Some(Scope::ALL.to_vec()),
+        );
+        assert!(!can(Some(&token), Action::ReviewDrafts, owned));
     }
 
     #[test]

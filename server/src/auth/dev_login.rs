@@ -39,7 +39,7 @@ pub const PERSONAS: &[Persona] = &[
         id: "oncall",
         name: "Oli On-call",
         role_label: "On-call engineer",
-        groups: &["sre", "payments-oncall"],
+        groups: &["sre", "payments-oncall", "team-payments"],
     },
     Persona {
         id: "admin",

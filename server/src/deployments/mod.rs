@@ -4,26 +4,29 @@
 
 pub mod notes;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, TransactionTrait,
 };
 use serde::Serialize;
 
 use crate::audit::{AuditLog, Event, Origin};
 use crate::auth::Identity;
-use crate::entities::deployment;
+use crate::entities::{deployment, draft};
+use crate::runbooks::RunbookLibrary;
+use crate::runbooks::names::{GroupName, ServiceName};
 use crate::sanitizer::Sanitizer;
 use notes::Notes;
 
 /// Services that may report deployments: those a runbook names, and those configured.
 pub fn known_services(
     catalog: &crate::runbooks::catalog::Catalog,
-    configured: &[crate::runbooks::names::ServiceName],
-) -> std::collections::BTreeSet<crate::runbooks::names::ServiceName> {
+    configured: &[ServiceName],
+) -> BTreeSet<ServiceName> {
     catalog
         .runbooks
         .values()
@@ -55,8 +58,32 @@ pub struct Submitted {
     pub version: Option<String>,
     /// Category → how many values were masked.
     pub redactions: BTreeMap<String, usize>,
+    /// The runbook drafts these notes produced, for the owners to review.
+    pub drafts: Vec<DraftRef>,
     /// This answers a retry: nothing new was stored.
     pub replayed: bool,
+}
+
+/// A draft made from the notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DraftRef {
+    pub id: String,
+    pub runbook: String,
+    /// A new runbook drafted for a service that had none.
+    pub new: bool,
+    /// Where the owners review it.
+    pub url: String,
+}
+
+impl DraftRef {
+    fn of(d: &draft::Model) -> Self {
+        Self {
+            id: d.id.clone(),
+            runbook: d.stem.clone(),
+            new: d.is_new,
+            url: format!("/drafts/{}", d.id),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +92,9 @@ pub enum IntakeError {
         "the idempotency key `{0}` was already used for a different request; use a new key for new notes"
     )]
     KeyReused(String),
+    /// Every problem with the notes, field by field; nothing was stored.
+    #[error("{}", problems_message(.0))]
+    Invalid(Vec<notes::Problem>),
     #[error(transparent)]
     Database(#[from] DbErr),
 }
@@ -77,8 +107,9 @@ pub struct Retry<'a> {
     pub request_hash: String,
 }
 
-fn submitted(row: &deployment::Model, replayed: bool) -> Submitted {
+fn submitted(row: &deployment::Model, drafts: &[draft::Model], replayed: bool) -> Submitted {
     Submitted {
+        drafts: drafts.iter().map(DraftRef::of).collect(),
         id: row.id.clone(),
         service: row.service.clone(),
         environment: row.environment.clone(),
@@ -107,59 +138,112 @@ async fn earlier(
     if row.request_hash != retry.request_hash {
         return Err(IntakeError::KeyReused(key.to_string()));
     }
-    Ok(Some(submitted(&row, true)))
+    let drafts = draft::Entity::find()
+        .filter(draft::Column::DeploymentId.eq(row.id.as_str()))
+        .all(db)
+        .await?;
+    Ok(Some(submitted(&row, &drafts, true)))
 }
 
-/// Sanitizes and stores `notes`, with its audit event, in one transaction.
-pub async fn submit(
-    db: &DatabaseConnection,
-    audit: &AuditLog,
-    sanitizer: &Sanitizer,
-    who: &Identity,
-    origin: &Origin,
-    retry: Retry<'_>,
-    notes: Notes,
-) -> Result<Submitted, IntakeError> {
-    if let Some(done) = earlier(db, who, &retry).await? {
-        return Ok(done);
+/// Where deployment notes come in, from the API and from the portal alike.
+pub struct Intake {
+    pub db: DatabaseConnection,
+    pub audit: AuditLog,
+    pub sanitizer: Arc<Sanitizer>,
+    pub library: Arc<RunbookLibrary>,
+    /// Services configured to report deployments besides those runbooks name.
+    pub services: Vec<ServiceName>,
+    /// Owners of runbooks drafted for services that have none.
+    pub new_owners: Vec<GroupName>,
+    /// The optional model-backed drafter.
+    pub llm: Option<Arc<crate::drafts::llm::LlmDrafter>>,
+}
+
+impl Intake {
+    /// Services that may report deployments now.
+    pub fn known_services(&self) -> BTreeSet<ServiceName> {
+        known_services(&self.library.catalog(), &self.services)
     }
-    let mut report: BTreeMap<String, usize> = BTreeMap::new();
-    let mut clean = |text: &str| {
-        let s = sanitizer.sanitize(text);
-        for (category, n) in s.report() {
-            *report.entry(category.to_string()).or_insert(0) += n;
+
+    /// Checks raw notes, then sanitizes and stores them with their drafts.
+    pub async fn receive(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        retry: Retry<'_>,
+        raw: notes::NotesJson,
+    ) -> Result<Submitted, IntakeError> {
+        let known = self.known_services();
+        let valid = notes::validate(raw, |s| known.contains(s), Utc::now())
+            .map_err(IntakeError::Invalid)?;
+        self.submit(who, origin, retry, valid).await
+    }
+
+    /// Sanitizes and stores `notes` and the runbook drafts they call for, with their audit
+    /// events, in one transaction.
+    pub async fn submit(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        retry: Retry<'_>,
+        notes: Notes,
+    ) -> Result<Submitted, IntakeError> {
+        let db = &self.db;
+        if let Some(done) = earlier(db, who, &retry).await? {
+            return Ok(done);
         }
-        s.text
-    };
-    let body = clean(&notes.body);
-    let environment = notes.environment.as_deref().map(&mut clean);
-    let version = notes.version.as_deref().map(&mut clean);
-    let commit = notes.commit.as_deref().map(&mut clean);
-    let deployed_by = notes.deployed_by.as_deref().map(&mut clean);
-    let links: Vec<String> = notes.links.iter().map(|l| clean(l)).collect();
-    let id = uuid::Uuid::new_v4().to_string();
-    let row = deployment::ActiveModel {
-        id: Set(id.clone()),
-        service: Set(notes.service.to_string()),
-        environment: Set(environment),
-        version: Set(version),
-        commit_sha: Set(commit),
-        deployed_by: Set(deployed_by),
-        deployed_at: Set(notes.time),
-        body: Set(body),
-        links: Set(serde_json::to_string(&links).unwrap_or_else(|_| "[]".into())),
-        redactions: Set(serde_json::to_string(&report).unwrap_or_else(|_| "{}".into())),
-        sanitizer_version: Set(crate::sanitizer::VERSION.to_string()),
-        submitted_by: Set(who.subject.clone()),
-        idempotency_key: Set(retry.key.map(str::to_string)),
-        request_hash: Set(retry.request_hash.clone()),
-        created_at: Set(Utc::now()),
-    };
-    let txn = db.begin().await?;
-    let inserted = row.insert(&txn).await;
-    let row = match inserted {
-        Ok(row) => row,
-        Err(err) => {
+        let mut report: BTreeMap<String, usize> = BTreeMap::new();
+        let mut clean = |text: &str| {
+            let s = self.sanitizer.sanitize(text);
+            for (category, n) in s.report() {
+                *report.entry(category.to_string()).or_insert(0) += n;
+            }
+            s.text
+        };
+        let body = clean(&notes.body);
+        let environment = notes.environment.as_deref().map(&mut clean);
+        let version = notes.version.as_deref().map(&mut clean);
+        let commit = notes.commit.as_deref().map(&mut clean);
+        let deployed_by = notes.deployed_by.as_deref().map(&mut clean);
+        let links: Vec<String> = notes.links.iter().map(|l| clean(l)).collect();
+        let row = deployment::Model {
+            id: uuid::Uuid::new_v4().to_string(),
+            service: notes.service.to_string(),
+            environment,
+            version,
+            commit_sha: commit,
+            deployed_by,
+            deployed_at: notes.time,
+            body,
+            links: serde_json::to_string(&links).unwrap_or_else(|_| "[]".into()),
+            redactions: serde_json::to_string(&report).unwrap_or_else(|_| "{}".into()),
+            sanitizer_version: crate::sanitizer::VERSION.to_string(),
+            submitted_by: who.subject.clone(),
+            idempotency_key: retry.key.map(str::to_string),
+            request_hash: retry.request_hash.clone(),
+            created_at: Utc::now(),
+        };
+        // Drafting reads the runbook files; it works on the sanitized row only.
+        let mut planned = {
+            let (row, library, owners) =
+                (row.clone(), self.library.clone(), self.new_owners.clone());
+            tokio::task::spawn_blocking(move || {
+                crate::drafts::plan(&row, &library.catalog(), library.dir(), &owners)
+            })
+            .await
+            .unwrap_or_default()
+        };
+        if let Some(llm) = &self.llm {
+            crate::drafts::with_model(llm, &self.sanitizer, &row, &mut planned).await;
+        }
+        let txn = db.begin().await?;
+        let inserted = row
+            .clone()
+            .into_active_model()
+            .reset_all()
+            .insert(&txn)
+            .await;
+        if let Err(err) = inserted {
             // A concurrent retry with the same key got there first: answer as it did.
             drop(txn);
             if let Some(done) = earlier(db, who, &retry).await? {
@@ -167,15 +251,24 @@ pub async fn submit(
             }
             return Err(err.into());
         }
-    };
-    let event = Event::new(Some(who), "deployment.submit", format!("deployment:{id}"))
+        let event = Event::new(
+            Some(who),
+            "deployment.submit",
+            format!("deployment:{}", row.id),
+        )
         .origin(origin)
         .details(serde_json::json!({
             "service": row.service,
             "version": row.version,
             "redactions": report,
         }));
-    audit.append(&txn, &event).await?;
-    txn.commit().await?;
-    Ok(submitted(&row, false))
+        self.audit.append(&txn, &event).await?;
+        crate::drafts::store(&txn, &self.audit, who, origin, &row, planned).await?;
+        txn.commit().await?;
+        let drafts = draft::Entity::find()
+            .filter(draft::Column::DeploymentId.eq(row.id.as_str()))
+            .all(db)
+            .await?;
+        Ok(submitted(&row, &drafts, false))
+    }
 }

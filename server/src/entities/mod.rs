@@ -5,4 +5,7 @@ pub mod audit_checkpoint;
 pub mod audit_event;
 pub mod audit_head;
 pub mod deployment;
+pub mod draft;
+pub mod runbook_review;
+pub mod runbook_revision;
 pub mod session;

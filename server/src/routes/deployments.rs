@@ -13,8 +13,8 @@ use axum::{Extension, Json, Router};
 
 use crate::access::Principal;
 use crate::auth::authz::{Action, Resource};
+use crate::deployments::Retry;
 use crate::deployments::notes::{self, MAX_BODY, NotesJson};
-use crate::deployments::{self, IntakeError, Retry};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -76,24 +76,15 @@ async fn submit(
             "send Content-Type: application/json (the documented shape) or text/plain".into(),
         ));
     };
-    let known = deployments::known_services(&state.library.catalog(), &state.config.services);
-    let notes = notes::validate(raw, |s| known.contains(s), chrono::Utc::now())
-        .map_err(|p| AppError::BadRequest(deployments::problems_message(&p)))?;
     let retry = Retry {
         key,
         request_hash: crate::hashing::sha256_hex(&[content_type.as_bytes(), b"\n", &body].concat()),
     };
-    let result = deployments::submit(
-        &state.db,
-        &state.audit,
-        &state.sanitizer,
-        who,
-        &principal.origin,
-        retry,
-        notes,
-    )
-    .await;
-    match result {
+    match state
+        .intake
+        .receive(who, &principal.origin, retry, raw)
+        .await
+    {
         Ok(done) => {
             let status = if done.replayed {
                 StatusCode::OK
@@ -102,9 +93,6 @@ async fn submit(
             };
             Ok((status, Json(done)).into_response())
         }
-        Err(IntakeError::KeyReused(k)) => Err(AppError::Conflict(format!(
-            "the idempotency key `{k}` was already used for a different request; use a new key for new notes"
-        ))),
-        Err(IntakeError::Database(e)) => Err(AppError::Internal(e.into())),
+        Err(err) => Err(err.into()),
     }
 }

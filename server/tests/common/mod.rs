@@ -35,9 +35,12 @@ static ONE_SERVER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_
 pub struct TestApp {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
-    _turn: tokio::sync::MutexGuard<'static, ()>,
+    /// `None` for a replica, which runs beside the app that holds the turn.
+    _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
     pub base: String,
     pub runbooks: PathBuf,
+    /// The search index directory.
+    pub index: PathBuf,
     pub database_url: String,
     /// The audit signing key file this server uses.
     pub audit_key: PathBuf,
@@ -125,19 +128,44 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let turn = ONE_SERVER_AT_A_TIME.lock().await;
         let dir = tempfile::tempdir().expect("tempdir");
-        let runbooks = runbooks_copy(dir.path());
         let database_url = fresh_database(dir.path()).await;
+        let audit_key = dir.path().join("audit.key");
+        server::audit::signing::AuditKey::create_file(&audit_key).expect("an audit key");
+        Self::start(dir, database_url, audit_key, Some(turn), adjust).await
+    }
+
+    /// A second portal process on the same database and audit key, with its own runbooks
+    /// directory (a fresh copy of the samples) and index: a replica.
+    pub async fn spawn_replica(&self) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Self::start(
+            dir,
+            self.database_url.clone(),
+            self.audit_key.clone(),
+            None,
+            |_| {},
+        )
+        .await
+    }
+
+    async fn start(
+        dir: tempfile::TempDir,
+        database_url: String,
+        audit_key: PathBuf,
+        turn: Option<tokio::sync::MutexGuard<'static, ()>>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
+        let runbooks = runbooks_copy(dir.path());
         let mut config = Config::defaults();
         config.bind = "127.0.0.1:0".parse().expect("addr");
         config.database_url = database_url.clone();
         config.runbooks_dir = runbooks.clone();
         config.index_dir = dir.path().join("index");
         config.site_root = dir.path().join("site");
-        config.audit_key_file = dir.path().join("audit.key");
-        server::audit::signing::AuditKey::create_file(&config.audit_key_file)
-            .expect("an audit key");
-        let audit_key = config.audit_key_file.clone();
+        config.audit_key_file = audit_key.clone();
         adjust(&mut config);
+        let runbooks = config.runbooks_dir.clone();
+        let index = config.index_dir.clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (ready_tx, ready) = tokio::sync::oneshot::channel();
         // The server runs as `gatehouse serve` does: on its own runtime and threads.
@@ -160,6 +188,7 @@ impl TestApp {
             _turn: turn,
             base,
             runbooks,
+            index,
             database_url,
             audit_key,
             client,
@@ -266,6 +295,59 @@ pub async fn api_error(resp: reqwest::Response) -> (u16, String) {
         .unwrap_or_default()
         .to_string();
     (status, message)
+}
+
+/// Calls a server function as a form post; returns the status, the `Location` header (a
+/// redirect after success) and the body.
+pub async fn rpc(
+    client: &reqwest::Client,
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, String, String) {
+    let resp = client
+        .post(app.url(&format!("/rpc/{endpoint}")))
+        .form(form)
+        .send()
+        .await
+        .expect("rpc");
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, location, resp.text().await.expect("body"))
+}
+
+/// A server function's JSON answer; panics unless it is 200.
+pub async fn rpc_json(
+    client: &reqwest::Client,
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> serde_json::Value {
+    let (status, _, body) = rpc(client, app, endpoint, form).await;
+    assert_eq!(status, 200, "{endpoint}: {body}");
+    serde_json::from_str(&body).expect("JSON")
+}
+
+/// Every file's bytes under `dir`, as text (for "this value is nowhere" checks).
+pub fn all_bytes(dir: &Path) -> String {
+    let mut out = String::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.push_str(&all_bytes(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    out
 }
 
 /// A client that keeps cookies and shows redirects instead of following them, like a

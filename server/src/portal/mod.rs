@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use app::dto::{
-    AuditEventView, AuditPage, AuditQuery, DeploymentView, Facets, FileProblem, IndexStatus,
-    NotesForm, Persona, Redaction, ResultGroup, RunbookView, ScopeOption, SearchQuery,
-    SearchResults, SectionHit, SessionInfo, SnippetPart, TocEntry, TokenView, TokensPage, UserInfo,
+    AuditEventView, AuditPage, AuditQuery, DeploymentView, DraftDecision, DraftLink, DraftView,
+    Facets, FileProblem, HistoryPage, IndexStatus, NotesForm, Persona, Redaction, ResultGroup,
+    ReviewQueue, RunbookView, ScopeOption, SearchQuery, SearchResults, SectionHit, SessionInfo,
+    SnippetPart, TocEntry, TokenView, TokensPage, UserInfo,
 };
 use app::error::PortalError;
 use app::port::{Caller, Portal};
@@ -29,13 +30,16 @@ pub const MAX_LIMIT: usize = 100;
 /// Audit events per page on the auditor page.
 const AUDIT_PAGE: u64 = 100;
 
+mod review;
+
 pub struct PortalService {
     pub library: Arc<RunbookLibrary>,
     pub guard: Guard,
     pub tokens: TokenStore,
-    pub sanitizer: Arc<crate::sanitizer::Sanitizer>,
-    /// Services configured to report deployments besides those runbooks name.
-    pub services: Vec<crate::runbooks::names::ServiceName>,
+    /// Deployment notes in (the same intake as the API).
+    pub intake: Arc<crate::deployments::Intake>,
+    /// Runbook drafts and their review.
+    pub drafts: Arc<crate::drafts::review::DraftDesk>,
     pub dev_login: bool,
     pub sso: bool,
 }
@@ -142,7 +146,7 @@ fn section_hit(hit: &Hit) -> SectionHit {
     }
 }
 
-fn result_group(group: &HitGroup) -> ResultGroup {
+fn result_group(group: &HitGroup, drifting: &std::collections::BTreeSet<String>) -> ResultGroup {
     let rb = &group.runbook;
     ResultGroup {
         runbook: rb.stem.to_string(),
@@ -152,9 +156,16 @@ fn result_group(group: &HitGroup) -> ResultGroup {
         tags: rb.meta.tags.clone(),
         restricted: matches!(rb.meta.visibility, Visibility::Restricted(_)),
         stale: rb.is_stale(today()),
+        drifting: drifting.contains(rb.stem.as_ref()),
         sections: group.hits.iter().map(section_hit).collect(),
         more_sections: group.more,
     }
+}
+
+/// Logs an unexpected failure and answers with the generic error.
+fn internal(what: &str, err: impl std::fmt::Display) -> PortalError {
+    tracing::error!(error = %err, "{what} failed");
+    PortalError::Internal
 }
 
 async fn blocking<T: Send + 'static>(
@@ -206,8 +217,13 @@ impl Portal for PortalService {
                 tracing::error!(error = %e, "search failed");
                 PortalError::Internal
             })?;
+        let drifting = self.drifting_stems().await;
         Ok(SearchResults {
-            groups: found.groups.iter().map(result_group).collect(),
+            groups: found
+                .groups
+                .iter()
+                .map(|g| result_group(g, &drifting))
+                .collect(),
             total_sections: found.total,
             notices: found.notices,
         })
@@ -263,6 +279,8 @@ impl Portal for PortalService {
                 })
                 .collect(),
             html: rb.html.clone(),
+            drift: self.drift_of(rb.stem.as_ref()).await,
+            can_review: self.owns(caller, &rb.meta.owners),
         })
     }
 
@@ -405,16 +423,16 @@ impl Portal for PortalService {
                 "deployments",
             )
             .await?;
-        Ok(
-            crate::deployments::known_services(&self.library.catalog(), &self.services)
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        )
+        Ok(self
+            .intake
+            .known_services()
+            .iter()
+            .map(|s| s.to_string())
+            .collect())
     }
 
     async fn submit_notes(&self, caller: &Caller, form: NotesForm) -> Result<String, PortalError> {
-        use crate::deployments::{self, notes};
+        use crate::deployments::{IntakeError, Retry, notes};
         let principal = principal_of(caller);
         let who = self
             .guard
@@ -436,28 +454,21 @@ impl Portal for PortalService {
             body: Some(form.body),
             ..notes::NotesJson::default()
         };
-        let known = deployments::known_services(&self.library.catalog(), &self.services);
-        let valid = notes::validate(raw, |s| known.contains(s), chrono::Utc::now())
-            .map_err(|p| PortalError::BadRequest(deployments::problems_message(&p)))?;
-        let retry = deployments::Retry {
+        let retry = Retry {
             key: None,
             request_hash,
         };
-        let done = deployments::submit(
-            self.guard.db(),
-            self.guard.audit(),
-            &self.sanitizer,
-            who,
-            &principal.origin,
-            retry,
-            valid,
-        )
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "storing deployment notes failed");
-            PortalError::Internal
-        })?;
-        Ok(done.id)
+        match self
+            .intake
+            .receive(who, &principal.origin, retry, raw)
+            .await
+        {
+            Ok(done) => Ok(done.id),
+            Err(err @ (IntakeError::Invalid(_) | IntakeError::KeyReused(_))) => {
+                Err(PortalError::BadRequest(err.to_string()))
+            }
+            Err(IntakeError::Database(e)) => Err(internal("storing deployment notes", e)),
+        }
     }
 
     async fn deployment(&self, caller: &Caller, id: String) -> Result<DeploymentView, PortalError> {
@@ -479,6 +490,19 @@ impl Portal for PortalService {
             .ok_or(PortalError::NotFound)?;
         let redactions: std::collections::BTreeMap<String, usize> =
             serde_json::from_str(&row.redactions).unwrap_or_default();
+        let drafts = self
+            .drafts
+            .of_deployment(&row.id)
+            .await
+            .map_err(|e| internal("reading drafts", e))?
+            .into_iter()
+            .map(|d| DraftLink {
+                id: d.id,
+                runbook: d.stem,
+                is_new: d.is_new,
+                status: d.status,
+            })
+            .collect();
         Ok(DeploymentView {
             id: row.id,
             service: row.service,
@@ -495,6 +519,35 @@ impl Portal for PortalService {
                 .collect(),
             submitted_by: row.submitted_by,
             sanitizer_version: row.sanitizer_version,
+            drafts,
         })
+    }
+
+    async fn review_queue(&self, caller: &Caller) -> Result<ReviewQueue, PortalError> {
+        self.queue(caller).await
+    }
+
+    async fn draft(&self, caller: &Caller, id: String) -> Result<DraftView, PortalError> {
+        self.draft_view(caller, &id).await
+    }
+
+    async fn decide_draft(
+        &self,
+        caller: &Caller,
+        decision: DraftDecision,
+    ) -> Result<(), PortalError> {
+        self.decide(caller, decision).await
+    }
+
+    async fn runbook_history(
+        &self,
+        caller: &Caller,
+        stem: String,
+    ) -> Result<HistoryPage, PortalError> {
+        self.history(caller, &stem).await
+    }
+
+    async fn mark_reviewed(&self, caller: &Caller, stem: String) -> Result<(), PortalError> {
+        self.reviewed(caller, &stem).await
     }
 }

@@ -1,0 +1,199 @@
+//! The optional drafter: any OpenAI-compatible chat-completions endpoint. It sees sanitized
+//! text only (the runbook, the sanitized notes and the deterministic proposal), and what it
+//! returns is sanitized again and checked — a runbook that parses, about the same service,
+//! keeping every existing section. Anything else, or an error or a timeout, falls back to
+//! the deterministic proposal, and the draft says why.
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::edit;
+use crate::runbooks::catalog::Runbook;
+use crate::runbooks::names::RunbookStem;
+use crate::sanitizer::Sanitizer;
+
+/// Recorded as the drafter of drafts it wrote.
+pub const NAME: &str = "openai-compatible";
+
+/// Where and how to reach the model.
+#[derive(Debug, Clone)]
+pub struct LlmConfig {
+    /// The API base, e.g. `https://api.openai.com/v1`; `/chat/completions` is appended.
+    pub url: url::Url,
+    pub model: String,
+    pub api_key: Option<SecretString>,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LlmError {
+    #[error("the model endpoint did not answer in time")]
+    Timeout,
+    #[error("the model endpoint failed: {0}")]
+    Http(String),
+    #[error("the model's answer was unusable: {0}")]
+    Unusable(String),
+}
+
+const SYSTEM: &str = "You maintain on-call runbooks. You get a runbook file (YAML front matter, then Markdown), \
+deployment notes, and a mechanical proposal of how the runbook should change. Return the complete updated runbook \
+file and nothing else: same front matter keys, every existing heading kept, the facts from the notes placed where an \
+on-call engineer will look for them. Never invent commands, hosts or values that are not in the input. Text such as \
+[REDACTED:...] must stay as it is.";
+
+#[derive(Deserialize)]
+struct Completion {
+    choices: Vec<Choice>,
+}
+#[derive(Deserialize)]
+struct Choice {
+    message: Message,
+}
+#[derive(Deserialize)]
+struct Message {
+    content: Option<String>,
+}
+
+pub struct LlmDrafter {
+    config: LlmConfig,
+    client: reqwest::Client,
+}
+
+/// The answer without a Markdown code fence around it.
+fn unfenced(text: &str) -> &str {
+    let t = text.trim();
+    let Some(rest) = t.strip_prefix("```") else {
+        return t;
+    };
+    let rest = rest.split_once('\n').map(|(_, r)| r).unwrap_or("");
+    rest.strip_suffix("```").unwrap_or(rest).trim()
+}
+
+/// Checks a model's runbook against the one it updates.
+pub fn validate(
+    stem: &str,
+    base: Option<&str>,
+    proposed: &str,
+    service: &str,
+) -> Result<(), String> {
+    let stem = RunbookStem::parse(stem).map_err(|e| e.to_string())?;
+    let rb = Runbook::parse(stem, "draft.md", proposed).map_err(|p| p.reason)?;
+    if rb.meta.service.as_ref() != service {
+        return Err(format!("it changed the service to `{}`", rb.meta.service));
+    }
+    if let Some(base) = base {
+        let mut kept = edit::headings(proposed);
+        for heading in edit::headings(base) {
+            match kept.iter().position(|h| *h == heading) {
+                Some(i) => {
+                    kept.remove(i);
+                }
+                None => return Err(format!("it dropped the section `{}`", heading.1)),
+            }
+        }
+    }
+    Ok(())
+}
+
+impl LlmDrafter {
+    pub fn new(config: LlmConfig) -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Self { config, client })
+    }
+
+    pub fn model(&self) -> &str {
+        &self.config.model
+    }
+
+    /// Asks the model for the updated runbook; the answer is sanitized and validated.
+    pub async fn draft(
+        &self,
+        sanitizer: &Sanitizer,
+        stem: &str,
+        service: &str,
+        base: Option<&str>,
+        notes: &str,
+        proposal: &str,
+    ) -> Result<String, LlmError> {
+        // The inputs are sanitized already; once more costs little and guards every path.
+        let clean = |t: &str| sanitizer.sanitize(t).text;
+        let user = format!(
+            "Runbook file:\n<<<\n{}\n>>>\n\nDeployment notes:\n<<<\n{}\n>>>\n\nMechanical proposal:\n<<<\n{}\n>>>",
+            clean(base.unwrap_or("(no runbook yet: write a new one)")),
+            clean(notes),
+            clean(proposal),
+        );
+        let body = serde_json::json!({
+            "model": self.config.model,
+            "temperature": 0,
+            "messages": [
+                {"role": "system", "content": SYSTEM},
+                {"role": "user", "content": user},
+            ],
+        });
+        let url = format!(
+            "{}/chat/completions",
+            self.config.url.as_str().trim_end_matches('/')
+        );
+        let mut request = self.client.post(url).json(&body);
+        if let Some(key) = &self.config.api_key {
+            request = request.bearer_auth(key.expose_secret());
+        }
+        let response = request.send().await.map_err(|e| {
+            if e.is_timeout() {
+                LlmError::Timeout
+            } else {
+                LlmError::Http(e.without_url().to_string())
+            }
+        })?;
+        if !response.status().is_success() {
+            return Err(LlmError::Http(format!("status {}", response.status())));
+        }
+        let completion: Completion = response.json().await.map_err(|e| {
+            if e.is_timeout() {
+                LlmError::Timeout
+            } else {
+                LlmError::Unusable(format!("not a chat completion: {}", e.without_url()))
+            }
+        })?;
+        let text = completion
+            .choices
+            .into_iter()
+            .next()
+            .and_then(|c| c.message.content)
+            .ok_or_else(|| LlmError::Unusable("no message in the answer".into()))?;
+        let text = format!("{}\n", clean(unfenced(&text)));
+        validate(stem, base, &text, service).map_err(LlmError::Unusable)?;
+        Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "---\ntitle: T\nservice: s\nowners: [team-a]\nvisibility: internal\nlast_reviewed: 2026-01-01\n---\n# T\n\n## Symptoms\n\nx\n\n## Rollback\n\ny\n";
+
+    #[test]
+    fn a_model_answer_must_keep_every_section_and_the_service() {
+        assert!(validate("t", Some(BASE), BASE, "s").is_ok());
+        let dropped = BASE.replace("## Rollback\n\ny\n", "");
+        assert_eq!(
+            validate("t", Some(BASE), &dropped, "s"),
+            Err("it dropped the section `Rollback`".into())
+        );
+        let moved = BASE.replace("service: s", "service: other");
+        assert!(
+            validate("t", Some(BASE), &moved, "s")
+                .unwrap_err()
+                .contains("service")
+        );
+        assert!(validate("t", Some(BASE), "just prose", "s").is_err());
+        assert_eq!(unfenced("```markdown\n---\na\n```"), "---\na");
+    }
+}

@@ -1,0 +1,240 @@
+//! Runbook drafts from deployment notes. A draft is untrusted text until a person accepts it:
+//! made only from sanitized notes ([`facts`], [`deterministic`]), stored with its provenance,
+//! reviewed by the runbook's owners ([`review`]), and accepted as a new revision
+//! ([`revisions`]) that every replica applies to its runbooks directory.
+//! [`drift`] flags runbooks whose service changed what they describe.
+
+pub mod deterministic;
+pub mod diff;
+pub mod drift;
+pub mod edit;
+pub mod facts;
+pub mod git;
+pub mod llm;
+pub mod review;
+pub mod revisions;
+
+use std::path::Path;
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
+
+use crate::audit::{AuditLog, Event, Origin};
+use crate::auth::Identity;
+use crate::entities::{deployment, draft};
+use crate::runbooks::catalog::{Catalog, content_hash};
+use crate::runbooks::names::{GroupName, ServiceName};
+use deterministic::Proposal;
+
+/// Draft states.
+pub const PENDING: &str = "pending";
+pub const ACCEPTED: &str = "accepted";
+pub const REJECTED: &str = "rejected";
+
+/// A draft about to be stored.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub stem: String,
+    pub file: String,
+    pub is_new: bool,
+    pub owners: Vec<GroupName>,
+    pub base: Option<(String, String)>,
+    pub proposal: Proposal,
+    /// Which drafter wrote the proposal, with which model, and why not the preferred one.
+    pub drafter: String,
+    pub model: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The deployment as the drafter sees it.
+pub fn deployment_of(row: &deployment::Model) -> deterministic::Deployment<'_> {
+    deterministic::Deployment {
+        id: &row.id,
+        service: &row.service,
+        version: row.version.as_deref(),
+        environment: row.environment.as_deref(),
+        date: row.deployed_at.date_naive(),
+    }
+}
+
+/// A file name for a new runbook about `service` that no runbook uses yet.
+fn free_stem(catalog: &Catalog, dir: &Path, service: &str) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                service.to_string()
+            } else {
+                format!("{service}-{n}")
+            }
+        })
+        .find(|stem| {
+            !catalog.runbooks.keys().any(|k| k.as_ref() == stem)
+                && !dir.join(format!("{stem}.md")).exists()
+        })
+        .unwrap_or_else(|| service.to_string())
+}
+
+/// The drafts a deployment calls for: one per runbook of its service and per runbook that
+/// lists an alert it names; a new runbook when its service has none. Reads the runbook files.
+pub fn plan(
+    row: &deployment::Model,
+    catalog: &Catalog,
+    dir: &Path,
+    new_owners: &[GroupName],
+) -> Vec<Planned> {
+    let facts = facts::extract(&row.body);
+    if facts.is_empty() {
+        return Vec::new();
+    }
+    let d = deployment_of(row);
+    let mentioned: Vec<String> = facts::mentioned_alerts(&row.body)
+        .iter()
+        .map(|a| a.key())
+        .collect();
+    let mut planned = Vec::new();
+    let mut for_service = false;
+    for rb in catalog.runbooks.values() {
+        let by_service = rb.meta.service.as_ref() == row.service;
+        let by_alert = rb.meta.alerts.iter().any(|a| mentioned.contains(&a.key()));
+        if !by_service && !by_alert {
+            continue;
+        }
+        for_service |= by_service;
+        let text = match std::fs::read_to_string(dir.join(&rb.file)) {
+            Ok(text) => text,
+            Err(err) => {
+                tracing::warn!(file = %rb.file, error = %err, "cannot read a runbook to draft against");
+                continue;
+            }
+        };
+        let proposal = deterministic::update(&text, &d, &facts);
+        planned.push(Planned {
+            stem: rb.stem.to_string(),
+            file: rb.file.clone(),
+            is_new: false,
+            owners: rb.meta.owners.clone(),
+            base: Some((content_hash(text.as_bytes()), text)),
+            proposal,
+            drafter: deterministic::NAME.into(),
+            model: None,
+            note: None,
+        });
+    }
+    if !for_service && ServiceName::parse(&row.service).is_ok() {
+        let stem = free_stem(catalog, dir, &row.service);
+        planned.push(Planned {
+            file: format!("{stem}.md"),
+            stem,
+            is_new: true,
+            owners: new_owners.to_vec(),
+            base: None,
+            proposal: deterministic::skeleton(&d, new_owners, &facts),
+            drafter: deterministic::NAME.into(),
+            model: None,
+            note: None,
+        });
+    }
+    planned
+}
+
+/// Lets the model-backed drafter rewrite each proposal; keeps the deterministic one, with a
+/// note saying why, when the model fails or its answer does not pass the checks.
+pub async fn with_model(
+    llm: &llm::LlmDrafter,
+    sanitizer: &crate::sanitizer::Sanitizer,
+    row: &deployment::Model,
+    planned: &mut [Planned],
+) {
+    for p in planned.iter_mut() {
+        let base = p.base.as_ref().map(|(_, t)| t.as_str());
+        match llm
+            .draft(
+                sanitizer,
+                &p.stem,
+                &row.service,
+                base,
+                &row.body,
+                &p.proposal.text,
+            )
+            .await
+        {
+            Ok(text) => {
+                p.proposal.text = text;
+                p.drafter = llm::NAME.into();
+                p.model = Some(llm.model().to_string());
+            }
+            Err(err) => {
+                tracing::warn!(runbook = %p.stem, error = %err, "model drafter failed; using the deterministic draft");
+                p.note = Some(format!(
+                    "{err}; this draft is the deterministic one ({})",
+                    deterministic::NAME
+                ));
+            }
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
+}
+
+/// Stores planned drafts with one audit event each, inside the caller's transaction.
+pub async fn store(
+    txn: &DatabaseTransaction,
+    audit: &AuditLog,
+    who: &Identity,
+    origin: &Origin,
+    row: &deployment::Model,
+    planned: Vec<Planned>,
+) -> Result<Vec<String>, DbErr> {
+    let drift: Vec<&str> = facts::extract(&row.body)
+        .drift_kinds()
+        .into_iter()
+        .map(|k| k.label())
+        .collect();
+    let now = Utc::now();
+    let mut ids = Vec::new();
+    for p in planned {
+        let id = uuid::Uuid::new_v4().to_string();
+        let (base_hash, base_text) = p.base.map(|(h, t)| (Some(h), Some(t))).unwrap_or_default();
+        draft::ActiveModel {
+            id: Set(id.clone()),
+            deployment_id: Set(row.id.clone()),
+            stem: Set(p.stem.clone()),
+            service: Set(row.service.clone()),
+            is_new: Set(p.is_new),
+            owners: Set(json(&p.owners)),
+            base_hash: Set(base_hash.clone()),
+            base_text: Set(base_text),
+            proposed: Set(p.proposal.text),
+            summary: Set(json(&p.proposal.summary)),
+            drift_kinds: Set(json(&drift)),
+            drafter: Set(p.drafter.clone()),
+            model: Set(p.model.clone()),
+            drafter_note: Set(p.note.clone()),
+            sanitizer_version: Set(row.sanitizer_version.clone()),
+            status: Set(PENDING.into()),
+            decided_by: Set(None),
+            decided_at: Set(None),
+            reason: Set(None),
+            revision_seq: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        let event = Event::new(Some(who), "draft.create", format!("draft:{id}"))
+            .origin(origin)
+            .details(serde_json::json!({
+                "runbook": p.stem,
+                "new": p.is_new,
+                "deployment": row.id,
+                "drafter": p.drafter,
+                "model": p.model,
+                "base": base_hash,
+            }));
+        audit.append(txn, &event).await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}

@@ -1,0 +1,474 @@
+//! The owners' side of drafts: the queue, accepting (with the reviewer's edits) as a new
+//! revision, rejecting with a reason, redrafting after a conflict, and marking a runbook
+//! reviewed. Who may review is decided by `auth::authz`; the rules of the work itself
+//! (a submitter cannot accept their own draft, nothing is silently overwritten) live here.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+
+use super::{ACCEPTED, PENDING, REJECTED, deterministic, edit, facts, revisions};
+use crate::audit::{AuditLog, Event, Origin};
+use crate::auth::Identity;
+use crate::entities::{deployment, draft, runbook_review, runbook_revision};
+use crate::runbooks::RunbookLibrary;
+use crate::runbooks::catalog::{Runbook, content_hash};
+use crate::runbooks::library::today;
+use crate::runbooks::names::{GroupName, RunbookStem};
+use crate::sanitizer::Sanitizer;
+
+/// The longest reason accepted for a rejection.
+pub const MAX_REASON: usize = 2000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("no such draft")]
+    NotFound,
+    #[error("this draft was already {0}; nothing was changed")]
+    NotPending(String),
+    #[error(
+        "you submitted the deployment notes this draft comes from; another owner of the runbook must accept it"
+    )]
+    OwnSubmission,
+    #[error(
+        "the runbook changed after this draft was made; review the changes, then redraft it on the current version"
+    )]
+    Conflict,
+    #[error("{}", .0.join("; "))]
+    Invalid(Vec<String>),
+    #[error("cannot write the runbook file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// Where drafts are reviewed: the database, the audit log and the runbook files.
+pub struct DraftDesk {
+    pub db: DatabaseConnection,
+    pub audit: AuditLog,
+    pub sanitizer: Arc<Sanitizer>,
+    pub library: Arc<RunbookLibrary>,
+    /// Owners of new runbooks drafted for services that have none.
+    pub new_owners: Vec<GroupName>,
+    /// One acceptance at a time in this process, so two drafts of one runbook cannot both
+    /// pass the conflict check before either file is written.
+    accept_lock: tokio::sync::Mutex<()>,
+}
+
+/// What an accepted draft became.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub stem: String,
+    pub seq: i32,
+    /// The git commit, when the runbooks directory is a repository and the commit worked.
+    pub commit: Option<String>,
+}
+
+/// The owner groups stored with a draft.
+pub fn owners_of(d: &draft::Model) -> Vec<GroupName> {
+    serde_json::from_str::<Vec<String>>(&d.owners)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|g| GroupName::parse(g).ok())
+        .collect()
+}
+
+/// Text as browsers post it (CRLF) becomes the LF the files use.
+fn normalize(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    if text.ends_with('\n') {
+        text
+    } else {
+        format!("{text}\n")
+    }
+}
+
+impl DraftDesk {
+    pub fn new(
+        db: DatabaseConnection,
+        audit: AuditLog,
+        sanitizer: Arc<Sanitizer>,
+        library: Arc<RunbookLibrary>,
+        new_owners: Vec<GroupName>,
+    ) -> Self {
+        Self {
+            db,
+            audit,
+            sanitizer,
+            library,
+            new_owners,
+            accept_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    pub async fn find(&self, id: &str) -> Result<Option<draft::Model>, DbErr> {
+        draft::Entity::find_by_id(id.to_string())
+            .one(&self.db)
+            .await
+    }
+
+    /// Pending drafts, oldest first (the caller keeps those the reviewer may see).
+    pub async fn pending(&self) -> Result<Vec<draft::Model>, DbErr> {
+        draft::Entity::find()
+            .filter(draft::Column::Status.eq(PENDING))
+            .order_by_asc(draft::Column::CreatedAt)
+            .limit(500)
+            .all(&self.db)
+            .await
+    }
+
+    /// Drafts made from one deployment's notes.
+    pub async fn of_deployment(&self, deployment_id: &str) -> Result<Vec<draft::Model>, DbErr> {
+        draft::Entity::find()
+            .filter(draft::Column::DeploymentId.eq(deployment_id))
+            .order_by_asc(draft::Column::Stem)
+            .all(&self.db)
+            .await
+    }
+
+    /// The current text of the runbook a draft is about, and its hash; `None` when the file
+    /// does not exist.
+    fn current(&self, file: &str) -> Option<(String, String)> {
+        let text = std::fs::read_to_string(self.library.dir().join(file)).ok()?;
+        Some((content_hash(text.as_bytes()), text))
+    }
+
+    /// The file a draft writes: the runbook's own, or `<stem>.md` for a new one.
+    pub fn file_of(&self, d: &draft::Model) -> String {
+        self.library
+            .catalog()
+            .get(&d.stem)
+            .map(|rb| rb.file.clone())
+            .unwrap_or_else(|| format!("{}.md", d.stem))
+    }
+
+    /// Whether the runbook changed since the draft was made.
+    pub fn conflicted(&self, d: &draft::Model) -> bool {
+        let current = self.current(&self.file_of(d)).map(|(h, _)| h);
+        if d.is_new {
+            current.is_some()
+        } else {
+            current != d.base_hash
+        }
+    }
+
+    /// The runbook's text now (for showing a conflict).
+    pub fn current_text(&self, d: &draft::Model) -> Option<String> {
+        self.current(&self.file_of(d)).map(|(_, t)| t)
+    }
+
+    /// Checks a proposal as the reviewer would accept it: a runbook that parses, about the
+    /// same service, and no secret or personal value in the lines the reviewer added.
+    fn check(&self, d: &draft::Model, text: &str) -> Result<(), ReviewError> {
+        let stem =
+            RunbookStem::parse(&d.stem).map_err(|e| ReviewError::Invalid(vec![e.to_string()]))?;
+        let file = format!("{}.md", d.stem);
+        let rb = Runbook::parse(stem, &file, text).map_err(|p| {
+            ReviewError::Invalid(vec![match p.line {
+                Some(line) => format!("line {line}: {}", p.reason),
+                None => p.reason,
+            }])
+        })?;
+        let mut problems = Vec::new();
+        if rb.meta.service.as_ref() != d.service {
+            problems.push(format!(
+                "the front matter says service `{}`; this draft is about `{}`",
+                rb.meta.service, d.service
+            ));
+        }
+        let known: std::collections::HashSet<&str> = d
+            .base_text
+            .iter()
+            .chain(std::iter::once(&d.proposed))
+            .flat_map(|t| t.lines())
+            .collect();
+        for (n, line) in text.lines().enumerate() {
+            if known.contains(line) {
+                continue;
+            }
+            let found = self.sanitizer.sanitize(line);
+            if let Some(f) = found.findings.first() {
+                problems.push(format!(
+                    "line {}: this looks like a {} value; runbooks drafted here are kept free of secrets and personal data, so write a placeholder instead",
+                    n + 1,
+                    f.category
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ReviewError::Invalid(problems))
+        }
+    }
+
+    /// Accepts a draft, with the reviewer's text when they edited it: a new revision in the
+    /// database and in the runbooks directory (committed when it is a git repository), the
+    /// draft closed and the audit event written, all or nothing.
+    pub async fn accept(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        id: &str,
+        edited: Option<&str>,
+    ) -> Result<Accepted, ReviewError> {
+        let _one_at_a_time = self.accept_lock.lock().await;
+        let d = self.find(id).await?.ok_or(ReviewError::NotFound)?;
+        if d.status != PENDING {
+            return Err(ReviewError::NotPending(d.status));
+        }
+        let notes = deployment::Entity::find_by_id(d.deployment_id.clone())
+            .one(&self.db)
+            .await?;
+        if notes
+            .as_ref()
+            .is_some_and(|n| n.submitted_by == who.subject)
+        {
+            return Err(ReviewError::OwnSubmission);
+        }
+        let text = normalize(edited.unwrap_or(&d.proposed));
+        self.check(&d, &text)?;
+        let text = edit::set_last_reviewed(&text, today());
+        let file = self.file_of(&d);
+        if self.conflicted(&d) {
+            return Err(ReviewError::Conflict);
+        }
+        let previous = self.current(&file);
+        let hash = content_hash(text.as_bytes());
+        let now = Utc::now();
+        let edited_by_reviewer = normalize(&d.proposed) != normalize(edited.unwrap_or(&d.proposed));
+
+        let txn = self.db.begin().await?;
+        // The audit append serializes writers on its head row, so the checks below see every
+        // acceptance committed before this one, on any replica.
+        let event = Event::new(Some(who), "draft.accept", format!("draft:{id}"))
+            .origin(origin)
+            .details(serde_json::json!({
+                "runbook": d.stem,
+                "deployment": d.deployment_id,
+                "hash": hash,
+                "edited": edited_by_reviewer,
+            }));
+        self.audit.append(&txn, &event).await?;
+        let newer = runbook_revision::Entity::find()
+            .filter(runbook_revision::Column::Stem.eq(d.stem.as_str()))
+            .filter(runbook_revision::Column::CreatedAt.gt(d.updated_at))
+            .one(&txn)
+            .await?;
+        if newer.is_some() {
+            return Err(ReviewError::Conflict);
+        }
+        let message = format!(
+            "{}: {} from deployment {}",
+            d.stem,
+            if d.is_new { "new runbook" } else { "update" },
+            &d.deployment_id[..d.deployment_id.len().min(8)]
+        );
+        let revision = runbook_revision::ActiveModel {
+            stem: Set(d.stem.clone()),
+            file: Set(file.clone()),
+            previous_hash: Set(previous.as_ref().map(|(h, _)| h.clone())),
+            previous_text: Set(previous.as_ref().map(|(_, t)| t.clone())),
+            hash: Set(hash.clone()),
+            content: Set(text.clone()),
+            author: Set(who.subject.clone()),
+            author_name: Set(who.name.clone()),
+            draft_id: Set(Some(d.id.clone())),
+            deployment_id: Set(Some(d.deployment_id.clone())),
+            message: Set(message.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let closed = draft::Entity::update_many()
+            .col_expr(draft::Column::Status, Expr::value(ACCEPTED))
+            .col_expr(draft::Column::DecidedBy, Expr::value(who.subject.clone()))
+            .col_expr(draft::Column::DecidedAt, Expr::value(now))
+            .col_expr(draft::Column::RevisionSeq, Expr::value(revision.seq))
+            .col_expr(draft::Column::Proposed, Expr::value(text.clone()))
+            .col_expr(draft::Column::UpdatedAt, Expr::value(now))
+            .filter(draft::Column::Id.eq(id))
+            .filter(draft::Column::Status.eq(PENDING))
+            .exec(&txn)
+            .await?;
+        if closed.rows_affected != 1 {
+            return Err(ReviewError::NotPending("decided by someone else".into()));
+        }
+        let dir = self.library.dir().to_path_buf();
+        revisions::write_file(&dir, &file, &text)?;
+        if let Err(err) = txn.commit().await {
+            // Put the file back as it was, so the directory matches the database.
+            let _ = match &previous {
+                Some((_, old)) => revisions::write_file(&dir, &file, old),
+                None => std::fs::remove_file(dir.join(&file)),
+            };
+            return Err(err.into());
+        }
+        let commit = commit_to_git(&dir, &file, who, &message).await;
+        self.reindex().await;
+        Ok(Accepted {
+            stem: d.stem,
+            seq: revision.seq,
+            commit,
+        })
+    }
+
+    async fn reindex(&self) {
+        let library = self.library.clone();
+        match tokio::task::spawn_blocking(move || library.refresh()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => tracing::error!(error = %err, "re-indexing after a revision failed"),
+            Err(err) => tracing::error!(error = %err, "re-indexing task panicked"),
+        }
+    }
+
+    /// Rejects a draft with the reviewer's reason.
+    pub async fn reject(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        id: &str,
+        reason: &str,
+    ) -> Result<(), ReviewError> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.len() > MAX_REASON {
+            return Err(ReviewError::Invalid(vec![format!(
+                "reason: say why the draft is rejected (1 to {MAX_REASON} characters), so the next deployment's notes can do better"
+            )]));
+        }
+        let reason = self.sanitizer.sanitize(reason).text;
+        let now = Utc::now();
+        let txn = self.db.begin().await?;
+        let event = Event::new(Some(who), "draft.reject", format!("draft:{id}"))
+            .origin(origin)
+            .details(serde_json::json!({ "reason": reason }));
+        self.audit.append(&txn, &event).await?;
+        let closed = draft::Entity::update_many()
+            .col_expr(draft::Column::Status, Expr::value(REJECTED))
+            .col_expr(draft::Column::DecidedBy, Expr::value(who.subject.clone()))
+            .col_expr(draft::Column::DecidedAt, Expr::value(now))
+            .col_expr(draft::Column::Reason, Expr::value(reason))
+            .col_expr(draft::Column::UpdatedAt, Expr::value(now))
+            .filter(draft::Column::Id.eq(id))
+            .filter(draft::Column::Status.eq(PENDING))
+            .exec(&txn)
+            .await?;
+        if closed.rows_affected != 1 {
+            let status = self
+                .find(id)
+                .await?
+                .map(|d| d.status)
+                .ok_or(ReviewError::NotFound)?;
+            return Err(ReviewError::NotPending(status));
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Drafts the same notes again on the runbook as it is now (after a conflict).
+    pub async fn redraft(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        id: &str,
+    ) -> Result<(), ReviewError> {
+        let d = self.find(id).await?.ok_or(ReviewError::NotFound)?;
+        if d.status != PENDING {
+            return Err(ReviewError::NotPending(d.status));
+        }
+        let notes = deployment::Entity::find_by_id(d.deployment_id.clone())
+            .one(&self.db)
+            .await?
+            .ok_or(ReviewError::NotFound)?;
+        let facts = facts::extract(&notes.body);
+        let dep = super::deployment_of(&notes);
+        let (base, proposal) = match self.current(&self.file_of(&d)) {
+            Some((hash, text)) => {
+                let p = deterministic::update(&text, &dep, &facts);
+                (Some((hash, text)), p)
+            }
+            None => (None, deterministic::skeleton(&dep, &owners_of(&d), &facts)),
+        };
+        let now = Utc::now();
+        let txn = self.db.begin().await?;
+        let event = Event::new(Some(who), "draft.redraft", format!("draft:{id}"))
+            .origin(origin)
+            .details(serde_json::json!({ "base": base.as_ref().map(|(h, _)| h) }));
+        self.audit.append(&txn, &event).await?;
+        let (hash, text) = base.map(|(h, t)| (Some(h), Some(t))).unwrap_or_default();
+        let mut row: draft::ActiveModel = d.into();
+        row.is_new = Set(hash.is_none());
+        row.base_hash = Set(hash);
+        row.base_text = Set(text);
+        row.proposed = Set(proposal.text);
+        row.summary = Set(serde_json::to_string(&proposal.summary).unwrap_or_default());
+        row.updated_at = Set(now);
+        row.update(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// An owner says the runbook is current: its drift ends.
+    pub async fn mark_reviewed(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        stem: &str,
+    ) -> Result<(), ReviewError> {
+        let txn = self.db.begin().await?;
+        let event =
+            Event::new(Some(who), "runbook.reviewed", format!("runbook:{stem}")).origin(origin);
+        self.audit.append(&txn, &event).await?;
+        runbook_review::ActiveModel {
+            stem: Set(stem.to_string()),
+            reviewed_by: Set(who.subject.clone()),
+            reviewed_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// Commits when the directory is a repository; failures are logged, never fatal (the
+/// revision is stored either way).
+async fn commit_to_git(dir: &Path, file: &str, who: &Identity, message: &str) -> Option<String> {
+    if !super::git::is_repository(dir) {
+        return None;
+    }
+    let email = if who.subject.contains('@') {
+        who.subject.clone()
+    } else {
+        format!("{}@users.gatehouse.invalid", who.subject)
+    };
+    let (dir, file, name, message) = (
+        dir.to_path_buf(),
+        file.to_string(),
+        who.name.clone(),
+        message.to_string(),
+    );
+    match tokio::task::spawn_blocking(move || {
+        super::git::commit(&dir, &file, &name, &email, &message)
+    })
+    .await
+    {
+        Ok(Ok(id)) => Some(id),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "committing the runbook revision to git failed");
+            None
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "git task panicked");
+            None
+        }
+    }
+}
