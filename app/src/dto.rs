@@ -281,7 +281,6 @@ pub struct DraftSummary {
     pub title: String,
     pub service: String,
     pub is_new: bool,
-    pub version: Option<String>,
     pub created_at: String,
     pub summary: Vec<String>,
     /// The runbook changed since the draft was made.

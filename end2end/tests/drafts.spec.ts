@@ -13,8 +13,8 @@ const root = path.join(__dirname, '..', '..');
 
 const AWS_KEY = 'AKIAZ7QXW3RT5YU2NB6M';
 const DB_PASSWORD = 'Sw0rdfish-Lagoon-77';
-const HOST = 'ledger-db-3.prod.internal';
-const EMAIL = 'mia.maintainer@checkout.acme-corp.io';
+const HOST = 'quokka-db-3.prod.internal';
+const EMAIL = 'mia.wombat@checkout.acme-corp.io';
 const SECRETS = [AWS_KEY, DB_PASSWORD, HOST, EMAIL];
 const RUNBOOK = 'checkout-api-high-latency';
 
@@ -32,6 +32,7 @@ function ciToken(): string {
         RUST_LOG: 'error',
       },
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
     },
   ).trim();
 }
@@ -96,9 +97,19 @@ test('CI notes become a masked draft that the owner edits and accepts', async ({
     bytesUnder(`${dir}/gatehouse.log`),
   ];
   expect(everywhere[0].length + everywhere[1].length).toBeGreaterThan(0);
-  expect(everywhere[2]).toContain('checked by the payments on-call');
+  expect(everywhere[2].length).toBeGreaterThan(0);
   expect(everywhere[4]).toContain('deployment');
-  for (const text of everywhere) for (const secret of SECRETS) expect(text).not.toContain(secret);
+  for (const text of everywhere) {
+    for (const secret of SECRETS) expect(text.toLowerCase()).not.toContain(secret.toLowerCase());
+  }
+  // The index keeps words, not text: no word of any of the four values is searchable.
+  for (const word of ['AKIAZ7QXW3RT5YU2NB6M', 'Sw0rdfish', 'quokka', 'wombat']) {
+    const found = await page.request.get(`/api/v1/runbooks/search?q=${word}`);
+    expect(found.status()).toBe(200);
+    expect((await found.json()).total).toBe(0);
+  }
+  const control = await page.request.get('/api/v1/runbooks/search?q=%22checked+by+the+payments+on-call%22');
+  expect((await control.json()).total).toBeGreaterThan(0);
 });
 
 test.describe('without JavaScript', () => {

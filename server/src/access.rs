@@ -45,13 +45,19 @@ impl Guard {
 
     /// The groups of a caller who may search and read runbooks (for the index filter).
     pub async fn reader_groups(&self, principal: &Principal) -> Result<Vec<GroupName>, Denied> {
+        self.groups_for(principal, Action::ReadRunbooks, "runbooks")
+            .await
+    }
+
+    /// The groups of a caller who may do `action` on the portal as a whole.
+    pub async fn groups_for(
+        &self,
+        principal: &Principal,
+        action: Action,
+        target: &str,
+    ) -> Result<Vec<GroupName>, Denied> {
         let who = self
-            .require(
-                principal,
-                Action::ReadRunbooks,
-                Resource::Portal,
-                "runbooks",
-            )
+            .require(principal, action, Resource::Portal, target)
             .await?;
         Ok(who.groups.clone())
     }

@@ -74,6 +74,20 @@ async fn decide(
     rpc(client, app, "decide_draft", &form).await
 }
 
+/// The runbooks a search through the JSON API finds, for this client.
+async fn search(client: &reqwest::Client, app: &TestApp, q: &str) -> Vec<String> {
+    let answer: serde_json::Value = client
+        .get(app.url("/api/v1/runbooks/search"))
+        .query(&[("q", q)])
+        .send()
+        .await
+        .expect("search")
+        .json()
+        .await
+        .expect("json");
+    stems(&answer)
+}
+
 fn runbook_file(app: &TestApp, stem: &str) -> String {
     std::fs::read_to_string(app.runbooks.join(format!("{stem}.md"))).expect("runbook file")
 }
@@ -165,16 +179,8 @@ fn ci_notes_become_drafts_that_an_owner_edits_and_accepts() {
 
         // Search finds the accepted text at once; the history shows the revision.
         let reader = app.client_as(Some("developer")).await;
-        let found: serde_json::Value = reader
-            .get(app.url("/api/v1/runbooks/search"))
-            .query(&[("q", "\"verified by the payments on-call\"")])
-            .send()
-            .await
-            .expect("search")
-            .json()
-            .await
-            .expect("json");
-        assert_eq!(stems(&found), vec![LATENCY.to_string()], "{found}");
+        let found = search(&reader, &app, "\"verified by the payments on-call\"").await;
+        assert_eq!(found, vec![LATENCY.to_string()]);
         let history = rpc_json(&reader, &app, "runbook_history", &[("stem", LATENCY)]).await;
         let revision = &history["revisions"][0];
         assert_eq!(revision["deployment_id"], deployment.as_str());
@@ -499,16 +505,7 @@ fn a_revision_accepted_on_one_replica_reaches_the_search_of_another() {
         let reader = replica.client_as(Some("developer")).await;
         let mut found = Vec::new();
         for _ in 0..60 {
-            let answer: serde_json::Value = reader
-                .get(replica.url("/api/v1/runbooks/search"))
-                .query(&[("q", "CheckoutApiRetryBudgetExhausted")])
-                .send()
-                .await
-                .expect("search")
-                .json()
-                .await
-                .expect("json");
-            found = stems(&answer);
+            found = search(&reader, &replica, "CheckoutApiRetryBudgetExhausted").await;
             if found.contains(&LATENCY.to_string()) {
                 break;
             }

@@ -182,7 +182,7 @@ fn Draft(d: DraftView, decide: ServerAction<DecideDraft>) -> impl IntoView {
             <dt>"Drafter"</dt><dd>{d.drafter.clone()}{d.model.clone().map(|m| format!(" ({m})"))}</dd>
             {d.drafter_note.clone().map(|n| view! { <dt>"Drafter note"</dt><dd>{n}</dd> })}
             <dt>"Sanitizer"</dt><dd>{format!("version {}", d.sanitizer_version)}</dd>
-            <dt>"Drafted against"</dt><dd>{d.base.clone().map(|b| format!("revision {b}")).unwrap_or_else(|| "nothing (new runbook)".into())}</dd>
+            <dt>"Drafted against"</dt><dd>{d.base.clone().map(|b| format!("the file with SHA-256 {b}…")).unwrap_or_else(|| "nothing (new runbook)".into())}</dd>
             <dt>"Drafted"</dt><dd>{d.created_at.clone()}</dd>
         </dl>
         <section>

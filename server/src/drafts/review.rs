@@ -287,15 +287,9 @@ impl DraftDesk {
         }
         .insert(&txn)
         .await?;
-        let closed = draft::Entity::update_many()
-            .col_expr(draft::Column::Status, Expr::value(ACCEPTED))
-            .col_expr(draft::Column::DecidedBy, Expr::value(who.subject.clone()))
-            .col_expr(draft::Column::DecidedAt, Expr::value(now))
+        let closed = decision(id, ACCEPTED, who, now)
             .col_expr(draft::Column::RevisionSeq, Expr::value(revision.seq))
             .col_expr(draft::Column::Proposed, Expr::value(text.clone()))
-            .col_expr(draft::Column::UpdatedAt, Expr::value(now))
-            .filter(draft::Column::Id.eq(id))
-            .filter(draft::Column::Status.eq(PENDING))
             .exec(&txn)
             .await?;
         if closed.rows_affected != 1 {
@@ -350,14 +344,8 @@ impl DraftDesk {
             .origin(origin)
             .details(serde_json::json!({ "reason": reason }));
         self.audit.append(&txn, &event).await?;
-        let closed = draft::Entity::update_many()
-            .col_expr(draft::Column::Status, Expr::value(REJECTED))
-            .col_expr(draft::Column::DecidedBy, Expr::value(who.subject.clone()))
-            .col_expr(draft::Column::DecidedAt, Expr::value(now))
+        let closed = decision(id, REJECTED, who, now)
             .col_expr(draft::Column::Reason, Expr::value(reason))
-            .col_expr(draft::Column::UpdatedAt, Expr::value(now))
-            .filter(draft::Column::Id.eq(id))
-            .filter(draft::Column::Status.eq(PENDING))
             .exec(&txn)
             .await?;
         if closed.rows_affected != 1 {
@@ -437,6 +425,23 @@ impl DraftDesk {
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// Closes a pending draft with `status`; matches nothing once someone else decided it, so
+/// two reviewers at once end in one decision.
+fn decision(
+    id: &str,
+    status: &str,
+    who: &Identity,
+    now: chrono::DateTime<Utc>,
+) -> sea_orm::UpdateMany<draft::Entity> {
+    draft::Entity::update_many()
+        .col_expr(draft::Column::Status, Expr::value(status))
+        .col_expr(draft::Column::DecidedBy, Expr::value(who.subject.clone()))
+        .col_expr(draft::Column::DecidedAt, Expr::value(now))
+        .col_expr(draft::Column::UpdatedAt, Expr::value(now))
+        .filter(draft::Column::Id.eq(id))
+        .filter(draft::Column::Status.eq(PENDING))
 }
 
 /// Commits when the directory is a repository; failures are logged, never fatal (the

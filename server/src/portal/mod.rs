@@ -109,12 +109,10 @@ impl PortalService {
         caller: &Caller,
         action: Action,
     ) -> Result<Vec<GroupName>, PortalError> {
-        let principal = principal_of(caller);
-        let who = self
+        Ok(self
             .guard
-            .require(&principal, action, Resource::Portal, "portal")
-            .await?;
-        Ok(who.groups.clone())
+            .groups_for(&principal_of(caller), action, "portal")
+            .await?)
     }
 }
 

@@ -136,7 +136,6 @@ impl PortalService {
                 conflicted: self.drafts.conflicted(&d),
                 summary: serde_json::from_str(&d.summary).unwrap_or_default(),
                 created_at: when(d.created_at),
-                version: None,
                 id: d.id,
                 runbook: d.stem,
                 service: d.service,

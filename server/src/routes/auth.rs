@@ -68,9 +68,21 @@ fn cookie_header(
     path: &'static str,
     max_age: cookie::time::Duration,
 ) -> HeaderValue {
+    scoped_cookie(state, name, value, path, max_age, SameSite::Lax)
+}
+
+/// An HttpOnly cookie on `path`, `Secure` when the portal is served over https.
+pub(super) fn scoped_cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    path: &'static str,
+    max_age: cookie::time::Duration,
+    same_site: SameSite,
+) -> HeaderValue {
     let c = Cookie::build((name, value))
         .http_only(true)
-        .same_site(SameSite::Lax)
+        .same_site(same_site)
         .secure(state.config.secure_cookies())
         .path(path)
         .max_age(max_age)

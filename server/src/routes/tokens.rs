@@ -187,19 +187,18 @@ async fn create_from_form(
     };
     match create_token(&state, &principal, &req).await {
         Ok((_, token, _)) => {
-            let cookie = cookie::Cookie::build((app::api::NEW_TOKEN_COOKIE, token))
-                .path("/tokens")
-                .http_only(true)
-                .same_site(cookie::SameSite::Strict)
-                .secure(state.config.secure_cookies())
-                .max_age(cookie::time::Duration::seconds(120))
-                .build();
+            let cookie = super::auth::scoped_cookie(
+                &state,
+                app::api::NEW_TOKEN_COOKIE,
+                token,
+                "/tokens",
+                cookie::time::Duration::seconds(120),
+                cookie::SameSite::Strict,
+            );
             let mut response = Redirect::to("/tokens").into_response();
-            if let Ok(value) = http::HeaderValue::from_str(&cookie.to_string()) {
-                response
-                    .headers_mut()
-                    .append(http::header::SET_COOKIE, value);
-            }
+            response
+                .headers_mut()
+                .append(http::header::SET_COOKIE, cookie);
             Ok(response)
         }
         Err(AppError::BadRequest(message)) => {
