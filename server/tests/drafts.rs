@@ -397,6 +397,33 @@ fn a_service_without_a_runbook_gets_a_new_one_drafted() {
 }
 
 #[test]
+fn runbooks_that_mention_a_service_without_its_own_hear_of_its_changes() {
+    run(async {
+        let app = TestApp::spawn_with(|c| {
+            c.services = vec![server::runbooks::names::ServiceName::parse("pg-ledger").unwrap()]
+        })
+        .await;
+        let answer = post_notes(&app, notes("pg-ledger")).await;
+        let id = draft_for(&answer, "backup-jobs-nightly-backup-failed");
+        assert_eq!(
+            answer["drafts"].as_array().expect("drafts").len(),
+            2,
+            "{answer}"
+        );
+        let admin = app.client_as(Some("admin")).await;
+        let draft = rpc_json(&admin, &app, "draft", &[("id", &id)]).await;
+        let proposed = draft["proposed"].as_str().expect("proposed");
+        assert!(
+            proposed.contains(": dependency pg-ledger v2.14.0 to production"),
+            "{proposed}"
+        );
+        assert!(proposed.contains("- New retry budget for the card processor"));
+        // Rollback and alerts belong to the service's own (new) runbook.
+        assert!(!proposed.contains("Rolling back"));
+    });
+}
+
+#[test]
 fn a_runbook_drifts_after_alert_or_rollback_changes_until_reviewed() {
     run(async {
         let app = TestApp::spawn().await;

@@ -177,6 +177,40 @@ pub fn update(current: &str, d: &Deployment<'_>, facts: &Facts) -> Proposal {
     Proposal { text, summary }
 }
 
+/// For a runbook of another service that mentions this one: a Recent changes entry with
+/// the changes and known issues only (rollback, alerts and configuration belong to the
+/// service's own runbook). `None` when the notes have neither.
+pub fn dependency_update(current: &str, d: &Deployment<'_>, facts: &Facts) -> Option<Proposal> {
+    if facts.changes.is_empty() && facts.known_issues.is_empty() {
+        return None;
+    }
+    let label = d.label();
+    let mut entry = vec![
+        format!("### {}: dependency {} {label}", d.date, d.service),
+        String::new(),
+        format!(
+            "`{}` is mentioned in this runbook. From deployment notes `{}`.",
+            d.service,
+            short(d.id)
+        ),
+        String::new(),
+    ];
+    entry.extend(bullets("", &facts.changes));
+    entry.extend(bullets("Known issue: ", &facts.known_issues));
+    Some(Proposal {
+        text: edit::prepend_to_section(
+            current,
+            &recent_changes,
+            "Recent changes",
+            &entry.join("\n"),
+        ),
+        summary: vec![format!(
+            "Adds a Recent changes entry: dependency {} deployed {label}",
+            d.service
+        )],
+    })
+}
+
 /// A new runbook for a service that has none, filled with what the notes give.
 pub fn skeleton(d: &Deployment<'_>, owners: &[GroupName], facts: &Facts) -> Proposal {
     let owners = owners
@@ -267,6 +301,21 @@ mod tests {
         for line in RB.lines().filter(|l| !l.starts_with("alerts:")) {
             assert!(a.text.contains(line), "lost {line}");
         }
+    }
+
+    #[test]
+    fn a_dependent_runbook_hears_of_changes_only() {
+        let f = facts::extract(NOTES);
+        let p = dependency_update(RB, &deployment(), &f).expect("a proposal");
+        assert!(
+            p.text
+                .contains("### 2026-11-27: dependency checkout-api v2.14.0 to production")
+        );
+        assert!(p.text.contains("- Faster quotes"));
+        assert!(!p.text.contains("rollout undo"));
+        assert!(
+            dependency_update(RB, &deployment(), &facts::extract("## Rollback\n- x\n")).is_none()
+        );
     }
 
     #[test]

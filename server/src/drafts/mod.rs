@@ -22,7 +22,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 use crate::audit::{AuditLog, Event, Origin};
 use crate::auth::Identity;
 use crate::entities::{deployment, draft};
-use crate::runbooks::catalog::{Catalog, content_hash};
+use crate::runbooks::catalog::{Catalog, Runbook, content_hash};
 use crate::runbooks::names::{GroupName, ServiceName};
 use deterministic::Proposal;
 
@@ -75,7 +75,8 @@ fn free_stem(catalog: &Catalog, dir: &Path, service: &str) -> String {
 }
 
 /// The drafts a deployment calls for: one per runbook of its service and per runbook that
-/// lists an alert it names; a new runbook when its service has none. Reads the runbook files.
+/// lists an alert it names. A service with no runbook gets a new one, and the few runbooks
+/// whose text mentions it hear of its changes. Reads the runbook files.
 pub fn plan(
     row: &deployment::Model,
     catalog: &Catalog,
@@ -119,6 +120,9 @@ pub fn plan(
             model: None,
             note: None,
         });
+    }
+    if !for_service {
+        planned.extend(mentioning(row, catalog, dir, &d, &facts, &planned));
     }
     if !for_service && ServiceName::parse(&row.service).is_ok() {
         let stem = free_stem(catalog, dir, &row.service);
@@ -172,6 +176,67 @@ pub async fn with_model(
             }
         }
     }
+}
+
+/// Runbooks to tell about a service that has none of its own: found by searching their
+/// text for its name, the most mentions first.
+const MAX_MENTIONING: usize = 3;
+
+fn mentions(rb: &Runbook, service: &str) -> usize {
+    rb.sections
+        .iter()
+        .flat_map(|s| [s.text.as_str(), s.code.as_str()])
+        .map(|text| {
+            text.match_indices(service)
+                .filter(|(at, _)| {
+                    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+                    let before = text[..*at].chars().next_back().is_none_or(|c| !word(c));
+                    let after = text[at + service.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !word(c));
+                    before && after
+                })
+                .count()
+        })
+        .sum()
+}
+
+fn mentioning(
+    row: &deployment::Model,
+    catalog: &Catalog,
+    dir: &Path,
+    d: &deterministic::Deployment<'_>,
+    facts: &facts::Facts,
+    already: &[Planned],
+) -> Vec<Planned> {
+    let mut found: Vec<(usize, &Runbook)> = catalog
+        .runbooks
+        .values()
+        .filter(|rb| !already.iter().any(|p| p.stem == rb.stem.as_ref()))
+        .map(|rb| (mentions(rb, &row.service), rb.as_ref()))
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.stem.cmp(&b.1.stem)));
+    found
+        .into_iter()
+        .take(MAX_MENTIONING)
+        .filter_map(|(_, rb)| {
+            let text = std::fs::read_to_string(dir.join(&rb.file)).ok()?;
+            let proposal = deterministic::dependency_update(&text, d, facts)?;
+            Some(Planned {
+                stem: rb.stem.to_string(),
+                file: rb.file.clone(),
+                is_new: false,
+                owners: rb.meta.owners.clone(),
+                base: Some((content_hash(text.as_bytes()), text)),
+                proposal,
+                drafter: deterministic::NAME.into(),
+                model: None,
+                note: None,
+            })
+        })
+        .collect()
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
