@@ -420,6 +420,12 @@ fn runbooks_that_mention_a_service_without_its_own_hear_of_its_changes() {
         assert!(proposed.contains("- New retry budget for the card processor"));
         // Rollback and alerts belong to the service's own (new) runbook.
         assert!(!proposed.contains("Rolling back"));
+        let (status, _, body) = decide(&admin, &app, &id, "accept", &[]).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            runbook_file(&app, "backup-jobs-nightly-backup-failed")
+                .contains("dependency pg-ledger")
+        );
     });
 }
 

@@ -46,6 +46,51 @@ pub struct Planned {
     pub note: Option<String>,
 }
 
+impl Planned {
+    /// A deterministic draft against an existing runbook's `text`.
+    fn deterministic(rb: &Runbook, text: String, proposal: Proposal) -> Self {
+        Self {
+            stem: rb.stem.to_string(),
+            file: rb.file.clone(),
+            is_new: false,
+            owners: rb.meta.owners.clone(),
+            base: Some((content_hash(text.as_bytes()), text)),
+            proposal,
+            drafter: deterministic::NAME.into(),
+            model: None,
+            note: None,
+        }
+    }
+}
+
+/// The proposal for one runbook, as [`plan`] makes it: the full update for a runbook of the
+/// deployed service or one listing an alert the notes name, a dependency entry for a runbook
+/// that only mentions the service. Redrafting after a conflict uses it too.
+pub fn proposal_for(rb: &Runbook, text: &str, row: &deployment::Model) -> Proposal {
+    let facts = facts::extract(&row.body);
+    let d = deployment_of(row);
+    let mentioned: Vec<String> = facts::mentioned_alerts(&row.body)
+        .iter()
+        .map(|a| a.key())
+        .collect();
+    let full = rb.meta.service.as_ref() == row.service
+        || rb.meta.alerts.iter().any(|a| mentioned.contains(&a.key()));
+    if full {
+        deterministic::update(text, &d, &facts)
+    } else {
+        deterministic::dependency_update(text, &d, &facts)
+            .unwrap_or_else(|| deterministic::update(text, &d, &facts))
+    }
+}
+
+/// The service a runbook text is about: its front matter's, else `fallback` (a new runbook
+/// is about the deployed service).
+pub fn service_of(text: Option<&str>, fallback: &str) -> String {
+    text.and_then(|t| crate::runbooks::front_matter::split(t).ok())
+        .map(|(fm, _, _)| fm.service.to_string())
+        .unwrap_or_else(|| fallback.to_string())
+}
+
 /// The deployment as the drafter sees it.
 pub fn deployment_of(row: &deployment::Model) -> deterministic::Deployment<'_> {
     deterministic::Deployment {
@@ -109,17 +154,7 @@ pub fn plan(
             }
         };
         let proposal = deterministic::update(&text, &d, &facts);
-        planned.push(Planned {
-            stem: rb.stem.to_string(),
-            file: rb.file.clone(),
-            is_new: false,
-            owners: rb.meta.owners.clone(),
-            base: Some((content_hash(text.as_bytes()), text)),
-            proposal,
-            drafter: deterministic::NAME.into(),
-            model: None,
-            note: None,
-        });
+        planned.push(Planned::deterministic(rb, text, proposal));
     }
     if !for_service {
         planned.extend(mentioning(row, catalog, dir, &d, &facts, &planned));
@@ -224,17 +259,7 @@ fn mentioning(
         .filter_map(|(_, rb)| {
             let text = std::fs::read_to_string(dir.join(&rb.file)).ok()?;
             let proposal = deterministic::dependency_update(&text, d, facts)?;
-            Some(Planned {
-                stem: rb.stem.to_string(),
-                file: rb.file.clone(),
-                is_new: false,
-                owners: rb.meta.owners.clone(),
-                base: Some((content_hash(text.as_bytes()), text)),
-                proposal,
-                drafter: deterministic::NAME.into(),
-                model: None,
-                note: None,
-            })
+            Some(Planned::deterministic(rb, text, proposal))
         })
         .collect()
 }

@@ -176,10 +176,11 @@ impl DraftDesk {
             }])
         })?;
         let mut problems = Vec::new();
-        if rb.meta.service.as_ref() != d.service {
+        let service = super::service_of(d.base_text.as_deref(), &d.service);
+        if rb.meta.service.as_ref() != service {
             problems.push(format!(
-                "the front matter says service `{}`; this draft is about `{}`",
-                rb.meta.service, d.service
+                "the front matter says service `{}`; this runbook is about `{service}`: keep it",
+                rb.meta.service
             ));
         }
         let known: std::collections::HashSet<&str> = d
@@ -379,7 +380,10 @@ impl DraftDesk {
         let dep = super::deployment_of(&notes);
         let (base, proposal) = match self.current(&self.file_of(&d)) {
             Some((hash, text)) => {
-                let p = deterministic::update(&text, &dep, &facts);
+                let p = match self.library.catalog().get(&d.stem) {
+                    Some(rb) => super::proposal_for(rb, &text, &notes),
+                    None => deterministic::update(&text, &dep, &facts),
+                };
                 (Some((hash, text)), p)
             }
             None => (None, deterministic::skeleton(&dep, &owners_of(&d), &facts)),
