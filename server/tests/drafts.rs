@@ -430,6 +430,51 @@ fn runbooks_that_mention_a_service_without_its_own_hear_of_its_changes() {
 }
 
 #[test]
+fn drafts_of_a_restricted_runbook_stay_unnamed_to_those_outside_its_groups() {
+    run(async {
+        let app = TestApp::spawn().await;
+        // The CI token has no groups: its answer does not name the restricted runbook.
+        let answer = post_notes(&app, notes("payments-api")).await;
+        assert!(
+            !answer
+                .to_string()
+                .contains("payments-api-card-processor-timeouts"),
+            "{answer}"
+        );
+        let deployment = answer["id"].as_str().expect("id").to_string();
+        let developer = app.client_as(Some("developer")).await;
+        let note = rpc_json(&developer, &app, "deployment", &[("id", &deployment)]).await;
+        assert!(
+            !note
+                .to_string()
+                .contains("payments-api-card-processor-timeouts"),
+            "{note}"
+        );
+        // Its owners, who are in its groups, review it.
+        let owner = app.client_as(Some("oncall")).await;
+        let note = rpc_json(&owner, &app, "deployment", &[("id", &deployment)]).await;
+        assert!(
+            note.to_string()
+                .contains("payments-api-card-processor-timeouts")
+        );
+        let queue = rpc_json(&owner, &app, "review_queue", &[]).await;
+        assert!(
+            queue
+                .to_string()
+                .contains("Payments API card processor timeouts")
+        );
+        let admin = app.client_as(Some("admin")).await;
+        let queue = rpc_json(&admin, &app, "review_queue", &[]).await;
+        assert!(
+            !queue
+                .to_string()
+                .contains("Payments API card processor timeouts"),
+            "{queue}"
+        );
+    });
+}
+
+#[test]
 fn a_runbook_drifts_after_alert_or_rollback_changes_until_reviewed() {
     run(async {
         let app = TestApp::spawn().await;

@@ -190,7 +190,7 @@ impl Intake {
     ) -> Result<Submitted, IntakeError> {
         let db = &self.db;
         if let Some(done) = earlier(db, who, &retry).await? {
-            return Ok(done);
+            return Ok(self.for_reader(who, done));
         }
         let mut report: BTreeMap<String, usize> = BTreeMap::new();
         let mut clean = |text: &str| {
@@ -247,7 +247,7 @@ impl Intake {
             // A concurrent retry with the same key got there first: answer as it did.
             drop(txn);
             if let Some(done) = earlier(db, who, &retry).await? {
-                return Ok(done);
+                return Ok(self.for_reader(who, done));
             }
             return Err(err.into());
         }
@@ -269,6 +269,18 @@ impl Intake {
             .filter(draft::Column::DeploymentId.eq(row.id.as_str()))
             .all(db)
             .await?;
-        Ok(submitted(&row, &drafts, false))
+        Ok(self.for_reader(who, submitted(&row, &drafts, false)))
+    }
+
+    /// The answer without drafts of runbooks the submitter may not read (a CI token does not
+    /// learn the names of restricted runbooks).
+    fn for_reader(&self, who: &Identity, mut done: Submitted) -> Submitted {
+        let catalog = self.library.catalog();
+        done.drafts.retain(|d| {
+            catalog
+                .get(&d.runbook)
+                .is_none_or(|rb| rb.readable_by(&who.groups))
+        });
+        done
     }
 }

@@ -60,9 +60,10 @@ pub async fn drifting(
     for (stem, at) in revisions.into_iter().chain(reviews) {
         latest(&mut reviewed, stem, at);
     }
-    let drafts: Vec<(String, String, DateTime<Utc>)> = draft::Entity::find()
+    let drafts: Vec<(String, String, String, DateTime<Utc>)> = draft::Entity::find()
         .select_only()
         .column(draft::Column::Stem)
+        .column(draft::Column::Service)
         .column(draft::Column::DriftKinds)
         .column(draft::Column::CreatedAt)
         .filter(draft::Column::CreatedAt.gt(horizon))
@@ -72,8 +73,13 @@ pub async fn drifting(
         .all(db)
         .await?;
     let mut out: BTreeMap<String, Drift> = BTreeMap::new();
-    for (stem, kinds, at) in drafts {
-        if !catalog.runbooks.keys().any(|k| k.as_ref() == stem) {
+    for (stem, service, kinds, at) in drafts {
+        // Only the runbook's own service makes it drift: a runbook that lists another
+        // service's alert, or mentions it, does not describe that service's rollback.
+        if catalog
+            .get(&stem)
+            .is_none_or(|rb| rb.meta.service.as_ref() != service)
+        {
             continue;
         }
         if reviewed.get(&stem).is_some_and(|r| *r >= at) {

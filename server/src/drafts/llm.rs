@@ -84,6 +84,20 @@ pub fn validate(
         return Err(format!("it changed the service to `{}`", rb.meta.service));
     }
     if let Some(base) = base {
+        let before = crate::runbooks::front_matter::split(base)
+            .map_err(|e| format!("the runbook itself does not parse: {e}"))?
+            .0;
+        let after = &rb.meta;
+        if after.title != before.title
+            || after.owners != before.owners
+            || after.visibility != before.visibility
+            || after.tags != before.tags
+        {
+            return Err("it changed the title, owners, visibility or tags".into());
+        }
+        if let Some(a) = before.alerts.iter().find(|a| !after.alerts.contains(a)) {
+            return Err(format!("it dropped the alert `{a}` from the front matter"));
+        }
         let mut kept = edit::headings(proposed);
         for heading in edit::headings(base) {
             match kept.iter().position(|h| *h == heading) {
@@ -95,6 +109,26 @@ pub fn validate(
         }
     }
     Ok(())
+}
+
+/// Lines of the runbook that the model saw masked and returned unchanged get their original
+/// text back, so accepting a model's draft never replaces real runbook content with
+/// placeholders. Lines the model changed keep what the sanitizer left.
+fn restore(answer: &str, base: &str, sanitizer: &Sanitizer) -> String {
+    let originals: std::collections::HashMap<String, &str> = base
+        .lines()
+        .filter_map(|line| {
+            let masked = sanitizer.sanitize(line).text;
+            (masked != line).then_some((masked, line))
+        })
+        .collect();
+    let mut out: String = answer
+        .lines()
+        .map(|line| originals.get(line).copied().unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n");
+    out.push('\n');
+    out
 }
 
 impl LlmDrafter {
@@ -167,7 +201,7 @@ impl LlmDrafter {
             .next()
             .and_then(|c| c.message.content)
             .ok_or_else(|| LlmError::Unusable("no message in the answer".into()))?;
-        let text = format!("{}\n", clean(unfenced(&text)));
+        let text = restore(&clean(unfenced(&text)), base.unwrap_or(""), sanitizer);
         validate(stem, base, &text, service).map_err(LlmError::Unusable)?;
         Ok(text)
     }
@@ -187,6 +221,12 @@ mod tests {
             validate("t", Some(BASE), &dropped, "s"),
             Err("it dropped the section `Rollback`".into())
         );
+        let opened = BASE.replace("owners: [team-a]", "owners: [everyone]");
+        assert!(
+            validate("t", Some(BASE), &opened, "s")
+                .unwrap_err()
+                .contains("owners")
+        );
         let moved = BASE.replace("service: s", "service: other");
         assert!(
             validate("t", Some(BASE), &moved, "s")
@@ -195,5 +235,18 @@ mod tests {
         );
         assert!(validate("t", Some(BASE), "just prose", "s").is_err());
         assert_eq!(unfenced("```markdown\n---\na\n```"), "---\na");
+    }
+
+    #[test]
+    fn lines_the_model_saw_masked_and_kept_get_their_real_text_back() {
+        let sanitizer = Sanitizer::new();
+        let base = "Connect to pg-main-1.db.internal first.\nThen wait.\n";
+        let masked = sanitizer.sanitize(base).text;
+        assert!(masked.contains("[REDACTED:"), "{masked}");
+        let answer = format!("{masked}New line.\n");
+        assert_eq!(
+            restore(&answer, base, &sanitizer),
+            "Connect to pg-main-1.db.internal first.\nThen wait.\nNew line.\n"
+        );
     }
 }

@@ -184,21 +184,31 @@ pub async fn with_model(
     row: &deployment::Model,
     planned: &mut [Planned],
 ) {
-    for p in planned.iter_mut() {
+    // All drafts at once: the request waits for the slowest, not for the sum.
+    let answers = futures_util::future::join_all(planned.iter().map(|p| {
         let base = p.base.as_ref().map(|(_, t)| t.as_str());
-        match llm
-            .draft(
+        let service = service_of(base, &row.service);
+        async move {
+            llm.draft(
                 sanitizer,
                 &p.stem,
-                &row.service,
+                &service,
                 base,
                 &row.body,
                 &p.proposal.text,
             )
             .await
-        {
+        }
+    }))
+    .await;
+    for (p, answer) in planned.iter_mut().zip(answers) {
+        match answer {
             Ok(text) => {
                 p.proposal.text = text;
+                p.proposal.summary.push(format!(
+                    "Rewritten by the model {}: read the whole diff",
+                    llm.model()
+                ));
                 p.drafter = llm::NAME.into();
                 p.model = Some(llm.model().to_string());
             }

@@ -237,12 +237,13 @@ impl DraftDesk {
         self.check(&d, &text)?;
         let text = edit::set_last_reviewed(&text, today());
         let file = self.file_of(&d);
+        // Revisions accepted on other replicas first, so the check below sees them.
+        self.catch_up().await;
         if self.conflicted(&d) {
             return Err(ReviewError::Conflict);
         }
         let previous = self.current(&file);
         let hash = content_hash(text.as_bytes());
-        let now = Utc::now();
         let edited_by_reviewer = normalize(&d.proposed) != normalize(edited.unwrap_or(&d.proposed));
 
         let txn = self.db.begin().await?;
@@ -257,6 +258,8 @@ impl DraftDesk {
                 "edited": edited_by_reviewer,
             }));
         self.audit.append(&txn, &event).await?;
+        // Taken after the append has waited for earlier writers.
+        let now = Utc::now();
         let newer = runbook_revision::Entity::find()
             .filter(runbook_revision::Column::Stem.eq(d.stem.as_str()))
             .filter(runbook_revision::Column::CreatedAt.gt(d.updated_at))
@@ -297,6 +300,10 @@ impl DraftDesk {
             return Err(ReviewError::NotPending("decided by someone else".into()));
         }
         let dir = self.library.dir().to_path_buf();
+        // An edit made outside the portal since the check above is not overwritten either.
+        if self.current(&file).map(|(h, _)| h) != previous.as_ref().map(|(h, _)| h.clone()) {
+            return Err(ReviewError::Conflict);
+        }
         revisions::write_file(&dir, &file, &text)?;
         if let Err(err) = txn.commit().await {
             // Put the file back as it was, so the directory matches the database.
@@ -313,6 +320,15 @@ impl DraftDesk {
             seq: revision.seq,
             commit,
         })
+    }
+
+    /// Applies revisions accepted on other replicas that this one has not written yet.
+    async fn catch_up(&self) {
+        match revisions::apply_new(&self.db, self.library.dir()).await {
+            Ok(0) => {}
+            Ok(_) => self.reindex().await,
+            Err(err) => tracing::warn!(error = %err, "catching up on runbook revisions failed"),
+        }
     }
 
     async fn reindex(&self) {
@@ -333,7 +349,7 @@ impl DraftDesk {
         reason: &str,
     ) -> Result<(), ReviewError> {
         let reason = reason.trim();
-        if reason.is_empty() || reason.len() > MAX_REASON {
+        if reason.is_empty() || reason.chars().count() > MAX_REASON {
             return Err(ReviewError::Invalid(vec![format!(
                 "reason: say why the draft is rejected (1 to {MAX_REASON} characters), so the next deployment's notes can do better"
             )]));
@@ -368,6 +384,8 @@ impl DraftDesk {
         origin: &Origin,
         id: &str,
     ) -> Result<(), ReviewError> {
+        let _one_at_a_time = self.accept_lock.lock().await;
+        self.catch_up().await;
         let d = self.find(id).await?.ok_or(ReviewError::NotFound)?;
         if d.status != PENDING {
             return Err(ReviewError::NotPending(d.status));
@@ -395,16 +413,40 @@ impl DraftDesk {
             .details(serde_json::json!({ "base": base.as_ref().map(|(h, _)| h) }));
         self.audit.append(&txn, &event).await?;
         let (hash, text) = base.map(|(h, t)| (Some(h), Some(t))).unwrap_or_default();
-        let mut row: draft::ActiveModel = d.into();
-        row.is_new = Set(hash.is_none());
-        row.base_hash = Set(hash);
-        row.base_text = Set(text);
-        row.proposed = Set(proposal.text);
-        row.summary = Set(serde_json::to_string(&proposal.summary).unwrap_or_default());
-        row.updated_at = Set(now);
-        row.update(&txn).await?;
+        let owners = self.owners_now(&d);
+        let updated = draft::Entity::update_many()
+            .col_expr(draft::Column::IsNew, Expr::value(hash.is_none()))
+            .col_expr(draft::Column::BaseHash, Expr::value(hash))
+            .col_expr(draft::Column::BaseText, Expr::value(text))
+            .col_expr(draft::Column::Proposed, Expr::value(proposal.text))
+            .col_expr(
+                draft::Column::Summary,
+                Expr::value(serde_json::to_string(&proposal.summary).unwrap_or_default()),
+            )
+            .col_expr(
+                draft::Column::Owners,
+                Expr::value(serde_json::to_string(&owners).unwrap_or_default()),
+            )
+            .col_expr(draft::Column::UpdatedAt, Expr::value(now))
+            .filter(draft::Column::Id.eq(id))
+            .filter(draft::Column::Status.eq(PENDING))
+            .exec(&txn)
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(ReviewError::NotPending("decided by someone else".into()));
+        }
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Who reviews a draft now: the runbook's current owners, or those stored with the draft
+    /// for a runbook that does not exist (yet).
+    pub fn owners_now(&self, d: &draft::Model) -> Vec<GroupName> {
+        self.library
+            .catalog()
+            .get(&d.stem)
+            .map(|rb| rb.meta.owners.clone())
+            .unwrap_or_else(|| owners_of(d))
     }
 
     /// An owner says the runbook is current: its drift ends.

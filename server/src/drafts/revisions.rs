@@ -1,7 +1,8 @@
 //! Runbook revisions: the accepted file, stored in the database, written to the runbooks
 //! directory, and applied by every replica that shares the database. Each directory keeps
-//! the last revision it applied in a hidden marker file, so a replica that was down catches
-//! up and a file edited outside the portal later is not overwritten again.
+//! the last revision it looked at in a hidden marker file, so a replica that was down catches
+//! up. A revision replaces only the exact file it was made against, so a file edited outside
+//! the portal (or already newer, as in a fresh clone of the runbooks repository) is kept.
 
 use std::io::Write;
 use std::path::{Component, Path};
@@ -98,8 +99,20 @@ pub async fn apply_new(db: &DatabaseConnection, dir: &Path) -> Result<usize, Syn
             tracing::warn!(seq = rev.seq, file = %rev.file, "revision with an unsafe path skipped");
             continue;
         }
-        let current = std::fs::read(dir.join(&rev.file)).ok();
-        if current.as_deref().map(content_hash).as_deref() == Some(rev.hash.as_str()) {
+        let current = std::fs::read(dir.join(&rev.file))
+            .ok()
+            .map(|bytes| content_hash(&bytes));
+        if current.as_deref() == Some(rev.hash.as_str()) {
+            continue;
+        }
+        // Only a file exactly as the revision found it is replaced: anything else was
+        // changed outside the portal (or later), and is never overwritten.
+        if current != rev.previous_hash {
+            tracing::warn!(
+                seq = rev.seq,
+                file = %rev.file,
+                "runbook revision not applied: the file differs from the one it was made against"
+            );
             continue;
         }
         write_file(dir, &rev.file, &rev.content).map_err(|source| SyncError::Io {

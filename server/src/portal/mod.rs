@@ -488,12 +488,19 @@ impl Portal for PortalService {
             .ok_or(PortalError::NotFound)?;
         let redactions: std::collections::BTreeMap<String, usize> =
             serde_json::from_str(&row.redactions).unwrap_or_default();
+        let catalog = self.library.catalog();
         let drafts = self
             .drafts
             .of_deployment(&row.id)
             .await
             .map_err(|e| internal("reading drafts", e))?
             .into_iter()
+            // Restricted runbooks stay unnamed to those who may not read them.
+            .filter(|d| {
+                catalog
+                    .get(&d.stem)
+                    .is_none_or(|rb| self.can_read(caller, &rb.meta.visibility))
+            })
             .map(|d| DraftLink {
                 id: d.id,
                 runbook: d.stem,

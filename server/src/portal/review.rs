@@ -14,7 +14,7 @@ use super::{PortalService, internal, principal_of};
 use crate::auth::authz::{Action, Resource, can};
 use crate::drafts::diff;
 use crate::drafts::drift::{self, Drift};
-use crate::drafts::review::{ReviewError, owners_of};
+use crate::drafts::review::ReviewError;
 use crate::drafts::{PENDING, revisions};
 use crate::entities::draft;
 use crate::runbooks::catalog::Runbook;
@@ -72,6 +72,15 @@ impl PortalService {
         )
     }
 
+    /// Whether the caller may read a runbook with this visibility (no denial recorded).
+    pub(super) fn can_read(&self, caller: &Caller, visibility: &Visibility) -> bool {
+        can(
+            principal_of(caller).who.as_ref(),
+            Action::ReadRunbooks,
+            Resource::Runbook(visibility),
+        )
+    }
+
     async fn drift_map(&self) -> BTreeMap<String, Drift> {
         drift::drifting(self.guard.db(), &self.library.catalog())
             .await
@@ -101,7 +110,7 @@ impl PortalService {
             .map(|rb| rb.meta.visibility.clone())
             .unwrap_or(Visibility::Internal);
         let readable = can(who, Action::ReadRunbooks, Resource::Runbook(&visibility));
-        if readable && self.owns(caller, &owners_of(d)) {
+        if readable && self.owns(caller, &self.drafts.owners_now(d)) {
             Ok(())
         } else {
             Err(PortalError::NotFound)
@@ -148,7 +157,8 @@ impl PortalService {
             .into_iter()
             .filter_map(|(stem, drift)| {
                 let rb = catalog.get(&stem)?;
-                self.owns(caller, &rb.meta.owners).then(|| DriftItem {
+                let visible = self.can_read(caller, &rb.meta.visibility);
+                (visible && self.owns(caller, &rb.meta.owners)).then(|| DriftItem {
                     runbook: stem,
                     title: rb.meta.title.clone(),
                     drift: drift_info(&drift),
@@ -173,7 +183,7 @@ impl PortalService {
         if let Err(err) = self.visible_draft(caller, &d) {
             // An owner of other runbooks asking for this one: recorded, then "not found".
             let principal = principal_of(caller);
-            let owners = owners_of(&d);
+            let owners = self.drafts.owners_now(&d);
             let _ = self
                 .guard
                 .require(
@@ -241,7 +251,12 @@ impl PortalService {
             diff: diff_view(&base, &d.proposed),
             own_submission: notes.as_ref().is_some_and(|n| n.submitted_by == subject),
             submitted_by: notes.map(|n| n.submitted_by).unwrap_or_default(),
-            owners: owners_of(&d).iter().map(|g| g.to_string()).collect(),
+            owners: self
+                .drafts
+                .owners_now(&d)
+                .iter()
+                .map(|g| g.to_string())
+                .collect(),
             summary: serde_json::from_str(&d.summary).unwrap_or_default(),
             base: d
                 .base_hash
@@ -281,7 +296,12 @@ impl PortalService {
         let origin = &principal.origin;
         match decision.decision.as_str() {
             "accept" => {
-                let text = decision.text.as_deref().filter(|t| !t.trim().is_empty());
+                let text = decision.text.as_deref();
+                if text.is_some_and(|t| t.trim().is_empty()) {
+                    return Err(PortalError::BadRequest(
+                        "the proposed runbook is empty: undo the edit (reload the page) or reject the draft".into(),
+                    ));
+                }
                 self.drafts.accept(who, origin, &d.id, text).await?;
             }
             "reject" => {
