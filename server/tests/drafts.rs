@@ -475,6 +475,33 @@ fn drafts_of_a_restricted_runbook_stay_unnamed_to_those_outside_its_groups() {
 }
 
 #[test]
+fn a_draft_of_a_runbook_deleted_since_is_shown_to_admins_only() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let answer = post_notes(&app, notes("checkout-api")).await;
+        let id = draft_for(&answer, LATENCY);
+        std::fs::remove_file(app.runbooks.join(format!("{LATENCY}.md"))).expect("delete");
+        let owner = app.client_as(Some("oncall")).await;
+        // Its visibility is unknown once the file is gone (the watcher notices within a second).
+        let mut status = 200;
+        for _ in 0..40 {
+            status = rpc(&owner, &app, "draft", &[("id", &id)]).await.0;
+            if status == 404 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(status, 404);
+        let admin = app.client_as(Some("admin")).await;
+        let draft = rpc_json(&admin, &app, "draft", &[("id", &id)]).await;
+        assert!(
+            !draft["conflict"].is_null(),
+            "the admin sees the runbook is gone: {draft}"
+        );
+    });
+}
+
+#[test]
 fn a_runbook_drifts_after_alert_or_rollback_changes_until_reviewed() {
     run(async {
         let app = TestApp::spawn().await;
