@@ -69,18 +69,27 @@ impl Planned {
 pub fn proposal_for(rb: &Runbook, text: &str, row: &deployment::Model) -> Proposal {
     let facts = facts::extract(&row.body);
     let d = deployment_of(row);
-    let mentioned: Vec<String> = facts::mentioned_alerts(&row.body)
-        .iter()
-        .map(|a| a.key())
-        .collect();
-    let full = rb.meta.service.as_ref() == row.service
-        || rb.meta.alerts.iter().any(|a| mentioned.contains(&a.key()));
-    if full {
+    if describes(rb, row, &alert_keys(&row.body)) {
         deterministic::update(text, &d, &facts)
     } else {
         deterministic::dependency_update(text, &d, &facts)
             .unwrap_or_else(|| deterministic::update(text, &d, &facts))
     }
+}
+
+/// The lower-cased alert names the notes mention.
+fn alert_keys(body: &str) -> Vec<String> {
+    facts::mentioned_alerts(body)
+        .iter()
+        .map(|a| a.key())
+        .collect()
+}
+
+/// Whether a runbook is about what was deployed: its service, or an alert the notes name.
+/// Such a runbook gets the full update; one that only mentions the service, a dependency entry.
+fn describes(rb: &Runbook, row: &deployment::Model, alert_keys: &[String]) -> bool {
+    rb.meta.service.as_ref() == row.service
+        || rb.meta.alerts.iter().any(|a| alert_keys.contains(&a.key()))
 }
 
 /// The service a runbook text is about: its front matter's, else `fallback` (a new runbook
@@ -133,19 +142,14 @@ pub fn plan(
         return Vec::new();
     }
     let d = deployment_of(row);
-    let mentioned: Vec<String> = facts::mentioned_alerts(&row.body)
-        .iter()
-        .map(|a| a.key())
-        .collect();
+    let mentioned = alert_keys(&row.body);
     let mut planned = Vec::new();
     let mut for_service = false;
     for rb in catalog.runbooks.values() {
-        let by_service = rb.meta.service.as_ref() == row.service;
-        let by_alert = rb.meta.alerts.iter().any(|a| mentioned.contains(&a.key()));
-        if !by_service && !by_alert {
+        if !describes(rb, row, &mentioned) {
             continue;
         }
-        for_service |= by_service;
+        for_service |= rb.meta.service.as_ref() == row.service;
         let text = match std::fs::read_to_string(dir.join(&rb.file)) {
             Ok(text) => text,
             Err(err) => {

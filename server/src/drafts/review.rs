@@ -150,12 +150,8 @@ impl DraftDesk {
 
     /// Whether the runbook changed since the draft was made.
     pub fn conflicted(&self, d: &draft::Model) -> bool {
-        let current = self.current(&self.file_of(d)).map(|(h, _)| h);
-        if d.is_new {
-            current.is_some()
-        } else {
-            current != d.base_hash
-        }
+        // A new runbook has no base: any file there now is a conflict.
+        self.current(&self.file_of(d)).map(|(h, _)| h) != d.base_hash
     }
 
     /// The runbook's text now (for showing a conflict).
@@ -239,10 +235,10 @@ impl DraftDesk {
         let file = self.file_of(&d);
         // Revisions accepted on other replicas first, so the check below sees them.
         self.catch_up().await;
-        if self.conflicted(&d) {
+        let previous = self.current(&file);
+        if previous.as_ref().map(|(h, _)| h) != d.base_hash.as_ref() {
             return Err(ReviewError::Conflict);
         }
-        let previous = self.current(&file);
         let hash = content_hash(text.as_bytes());
         let edited_by_reviewer = normalize(&d.proposed) != normalize(edited.unwrap_or(&d.proposed));
 
