@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 
 use crate::dto::{
-    AuditPage, AuditQuery, DeploymentView, DraftDecision, DraftView, Facets, HistoryPage,
-    IndexStatus, NotesForm, Persona, ReviewQueue, RunbookView, SearchQuery, SearchResults,
-    SessionInfo, TokensPage,
+    AuditPage, AuditQuery, CatalogPage, CatalogQuery, DeploymentView, DraftDecision, DraftView,
+    Facets, HistoryPage, IndexStatus, NotesForm, Persona, PreviewForm, PreviewView, ReviewQueue,
+    RunbookView, SearchQuery, SearchResults, SessionInfo, TemplateView, TokensPage,
 };
 use crate::error::PortalError;
 
@@ -202,6 +202,27 @@ pub async fn mark_reviewed(stem: String) -> Result<(), PortalError> {
     context::finish(portal.mark_reviewed(&caller, stem.clone()).await)?;
     leptos_axum::redirect(&format!("/runbooks/{}", urlencoding_path(&stem)));
     Ok(())
+}
+
+/// The template catalog, filtered.
+#[server(prefix = "/rpc", endpoint = "catalog")]
+pub async fn get_catalog(query: CatalogQuery) -> Result<CatalogPage, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.catalog(&caller, query).await)
+}
+
+/// One template and its parameter schema.
+#[server(prefix = "/rpc", endpoint = "template")]
+pub async fn get_template(id: String) -> Result<TemplateView, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.template(&caller, id).await)
+}
+
+/// The dry run of a request (nothing is stored).
+#[server(prefix = "/rpc", endpoint = "preview")]
+pub async fn preview_request(form: PreviewForm) -> Result<PreviewView, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.preview(&caller, form).await)
 }
 
 /// Keeps an id or stem from steering a redirect elsewhere: only URL-safe characters pass.

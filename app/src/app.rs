@@ -19,6 +19,7 @@ use crate::pages::{
     search::SearchPage,
     signin::SignInPage,
     status::StatusPage,
+    templates::{TemplatePage, TemplatesPage},
     tokens::TokensPage,
 };
 
@@ -77,6 +78,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deployments/:id") view=DeploymentPage ssr=SsrMode::Async />
                     <Route path=path!("/drafts") view=ReviewQueuePage ssr=SsrMode::Async />
                     <Route path=path!("/drafts/:id") view=DraftPage ssr=SsrMode::Async />
+                    <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/templates/:id") view=TemplatePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use crate::dto::{
-    AuditPage, AuditQuery, DeploymentView, DraftDecision, DraftView, Facets, HistoryPage,
-    IndexStatus, NotesForm, Persona, ReviewQueue, RunbookView, SearchQuery, SearchResults,
-    SessionInfo, TokensPage,
+    AuditPage, AuditQuery, CatalogPage, CatalogQuery, DeploymentView, DraftDecision, DraftView,
+    Facets, HistoryPage, IndexStatus, NotesForm, Persona, PreviewForm, PreviewView, ReviewQueue,
+    RunbookView, SearchQuery, SearchResults, SessionInfo, TemplateView, TokensPage,
 };
 use crate::error::PortalError;
 
@@ -80,6 +80,17 @@ pub trait Portal: Send + Sync + 'static {
     ) -> Result<HistoryPage, PortalError>;
     /// An owner marks a runbook reviewed (its drift ends).
     async fn mark_reviewed(&self, caller: &Caller, stem: String) -> Result<(), PortalError>;
+    /// The template catalog, filtered.
+    async fn catalog(
+        &self,
+        caller: &Caller,
+        query: CatalogQuery,
+    ) -> Result<CatalogPage, PortalError>;
+    /// One template with its parameter schema.
+    async fn template(&self, caller: &Caller, id: String) -> Result<TemplateView, PortalError>;
+    /// The dry run of a request: nothing is stored.
+    async fn preview(&self, caller: &Caller, form: PreviewForm)
+    -> Result<PreviewView, PortalError>;
 }
 
 /// The shared handle the server puts into Leptos context.

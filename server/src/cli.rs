@@ -60,12 +60,32 @@ pub enum Command {
         #[arg(long)]
         runbooks: Option<PathBuf>,
     },
+    /// The organization's Rego policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Load every template of the catalog and list the ones that fail; exits 1 if any does.
+    CheckCatalog {
+        /// Catalog directory (default: GATEHOUSE_CATALOG_DIR, else ./server/catalog).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+    },
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
     /// API tokens for automation.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyCommand {
+    /// Compile the policies and run their tests (`test_*` rules in `*_test.rego`), like
+    /// `opa test`; exits 1 if a test fails, 2 if a file does not compile.
+    Test {
+        /// Policies directory (default: GATEHOUSE_POLICIES_DIR, else ./server/policies).
+        #[arg(long)]
+        policies: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -152,6 +172,10 @@ pub fn run() -> ExitCode {
         ),
         Command::CheckRunbooks { runbooks } => check(runbooks.unwrap_or(config.runbooks_dir)),
         Command::Redact { plain, list } => redact(&sanitizer, plain, list),
+        Command::Policy(PolicyCommand::Test { policies }) => {
+            policy_test(&policies.unwrap_or(config.policies_dir))
+        }
+        Command::CheckCatalog { catalog } => check_catalog(&catalog.unwrap_or(config.catalog_dir)),
         Command::Audit(AuditCommand::Verify {
             public_key,
             anchors,
@@ -199,6 +223,57 @@ fn serve(config: Config) -> ExitCode {
             tracing::error!(error = format!("{err:#}"), "gatehouse failed");
             eprintln!("gatehouse: {err:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn policy_test(dir: &std::path::Path) -> ExitCode {
+    let outcomes = match crate::policy::testing::run(dir) {
+        Ok(o) => o,
+        Err(err) => {
+            eprintln!("gatehouse policy test: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
+    for o in &outcomes {
+        match &o.failure {
+            None => println!("PASS {}: {}", o.file, o.name),
+            Some(why) => println!("FAIL {}: {}: {why}", o.file, o.name),
+        }
+    }
+    println!("{} passed, {failed} failed", outcomes.len() - failed);
+    if failed == 0 && !outcomes.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn check_catalog(dir: &std::path::Path) -> ExitCode {
+    match crate::catalog::Catalog::load(dir) {
+        Err(err) => {
+            eprintln!("gatehouse check-catalog: `{}`: {err}", dir.display());
+            ExitCode::from(2)
+        }
+        Ok(catalog) => {
+            for t in catalog.templates.values() {
+                println!(
+                    "ok   {} {} ({} parameters, {} files)",
+                    t.id,
+                    t.version,
+                    t.params.len(),
+                    t.files.len()
+                );
+            }
+            for p in &catalog.problems {
+                println!("FAIL {}: {}", p.file, p.reason);
+            }
+            if catalog.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -25,6 +25,10 @@ struct RawConfig {
     #[serde(default, deserialize_with = "scalar")]
     index_dir: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
+    catalog_dir: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    policies_dir: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     public_url: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     site_root: Option<String>,
@@ -138,6 +142,8 @@ const ENV_KEYS: &[&str] = &[
     "bind",
     "runbooks_dir",
     "index_dir",
+    "catalog_dir",
+    "policies_dir",
     "public_url",
     "site_root",
     "log_format",
@@ -261,6 +267,10 @@ pub struct Config {
     pub database_url: String,
     pub runbooks_dir: PathBuf,
     pub index_dir: PathBuf,
+    /// Template catalog: one directory per template.
+    pub catalog_dir: PathBuf,
+    /// Rego policies (and their tests).
+    pub policies_dir: PathBuf,
     pub public_url: Url,
     /// Where the WASM bundle (`pkg/`) is served from.
     pub site_root: PathBuf,
@@ -456,6 +466,8 @@ impl Config {
             database_url,
             runbooks_dir: dir(raw.runbooks_dir, "runbooks"),
             index_dir: dir(raw.index_dir, "data/index"),
+            catalog_dir: dir(raw.catalog_dir, "server/catalog"),
+            policies_dir: dir(raw.policies_dir, "server/policies"),
             public_url,
             site_root: dir(raw.site_root, "target/site"),
             log_format,
@@ -495,6 +507,20 @@ impl Config {
                 "GATEHOUSE_RUNBOOKS_DIR",
                 format!("`{}` is not a directory", self.runbooks_dir.display()),
             ));
+        }
+        for (setting, dir) in [
+            ("GATEHOUSE_CATALOG_DIR", &self.catalog_dir),
+            ("GATEHOUSE_POLICIES_DIR", &self.policies_dir),
+        ] {
+            if !dir.is_dir() {
+                return Err(invalid(
+                    setting,
+                    format!(
+                        "`{}` is not a directory (run from the repository root, or set {setting})",
+                        dir.display()
+                    ),
+                ));
+            }
         }
         Ok(())
     }

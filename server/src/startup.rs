@@ -14,12 +14,15 @@ use crate::audit::signing::AuditKey;
 use crate::auth::oidc::Oidc;
 use crate::auth::session::SessionStore;
 use crate::auth::tokens::TokenStore;
+use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::deployments::Intake;
 use crate::drafts::review::DraftDesk;
 use crate::drafts::revisions;
 use crate::metrics::Metrics;
+use crate::policy::PolicySet;
 use crate::portal::PortalService;
+use crate::requests::preview::Planner;
 use crate::routes::limits::Limiters;
 use crate::runbooks::{RunbookLibrary, watch};
 use crate::state::AppState;
@@ -77,6 +80,33 @@ impl Application {
             sections = catalog.section_count(),
             problems = catalog.problems.len(),
             "runbook library ready"
+        );
+        let catalog_dir = config.catalog_dir.clone();
+        let policies_dir = config.policies_dir.clone();
+        let (templates, policies) = tokio::task::spawn_blocking(move || {
+            let templates = Catalog::load(&catalog_dir).with_context(|| {
+                format!(
+                    "cannot read the template catalog `{}` (GATEHOUSE_CATALOG_DIR)",
+                    catalog_dir.display()
+                )
+            })?;
+            // A policy that does not compile stops start-up: requests must never be
+            // judged by half of the organization's rules.
+            let policies = PolicySet::load(&policies_dir).with_context(|| {
+                format!(
+                    "the policies in `{}` did not load (GATEHOUSE_POLICIES_DIR)",
+                    policies_dir.display()
+                )
+            })?;
+            anyhow::Ok((templates, policies))
+        })
+        .await??;
+        tracing::info!(
+            templates = templates.templates.len(),
+            problems = templates.problems.len(),
+            policies = policies.files.len(),
+            policy_digest = %policies.digest,
+            "catalog and policies ready"
         );
         let metrics = Arc::new(Metrics::new());
         let watch_metrics = metrics.clone();
@@ -139,6 +169,11 @@ impl Application {
             library.clone(),
             new_owners,
         ));
+        let planner = Arc::new(Planner {
+            catalog: Arc::new(templates),
+            policies: Arc::new(policies),
+            sanitizer: sanitizer.clone(),
+        });
         let revision_sync = revisions::spawn_sync(db.clone(), library.clone(), REVISION_SYNC_EVERY);
         let portal: app::port::PortalHandle = Arc::new(PortalService {
             library: library.clone(),
@@ -146,6 +181,7 @@ impl Application {
             tokens: TokenStore::new(db.clone(), roles.clone()),
             intake: intake.clone(),
             drafts: drafts.clone(),
+            planner: planner.clone(),
             dev_login: config.dev_login_enabled(),
             sso: oidc.is_some(),
         });
@@ -165,6 +201,7 @@ impl Application {
             sanitizer,
             intake,
             drafts,
+            planner,
             config,
             db,
             library,

@@ -36,6 +36,8 @@ pub struct AppState {
     pub intake: Arc<crate::deployments::Intake>,
     /// Runbook drafts and their review.
     pub drafts: Arc<crate::drafts::review::DraftDesk>,
+    /// Templates, policies and the dry run.
+    pub planner: Arc<crate::requests::preview::Planner>,
     pub metrics: Arc<Metrics>,
     pub leptos: LeptosOptions,
     pub portal: app::port::PortalHandle,

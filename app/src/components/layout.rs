@@ -11,7 +11,7 @@ use crate::dto::SessionInfo;
 /// server checks access regardless.
 const NAV: &[(&str, &str, bool, &[&str])] = &[
     ("/", "Runbooks", true, &[]),
-    ("/templates", "Templates", false, &[]),
+    ("/templates", "Templates", true, &[]),
     ("/requests", "Requests", false, &[]),
     ("/approvals", "Approvals", false, &[]),
     ("/deployments/new", "Deployments", true, &[]),

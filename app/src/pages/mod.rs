@@ -9,6 +9,7 @@ pub mod runbook;
 pub mod search;
 pub mod signin;
 pub mod status;
+pub mod templates;
 pub mod tokens;
 
 /// Percent-encodes a query-string value (space as `+`).

@@ -27,6 +27,8 @@ pub enum Action {
     /// Review runbook drafts: see the queue, accept, reject, mark a runbook reviewed.
     /// People only; for a runbook, its owners (and admins).
     ReviewDrafts,
+    /// Browse the template catalog, preview (dry-run) and submit requests.
+    RequestTemplates,
 }
 
 /// What an action is about.
@@ -51,6 +53,7 @@ impl Action {
             }
             Action::ViewAudit => Some(Scope::AuditRead),
             Action::SubmitNotes => Some(Scope::NotesWrite),
+            Action::RequestTemplates => Some(Scope::RequestsWrite),
             // A leaked token must not be able to mint more tokens, nor accept its own drafts.
             Action::ManageTokens | Action::ReviewDrafts => None,
         }
@@ -73,7 +76,10 @@ pub fn can(who: Option<&Identity>, action: Action, resource: Resource<'_>) -> bo
             runbook_visible(&who.groups, visibility)
         }
         (
-            Action::ViewIndexStatus | Action::SubmitNotes | Action::ReadDeployments,
+            Action::ViewIndexStatus
+            | Action::SubmitNotes
+            | Action::ReadDeployments
+            | Action::RequestTemplates,
             Resource::Portal,
         ) => true,
         (Action::ViewAudit, Resource::Portal) => roles.admin || roles.security_reviewer,

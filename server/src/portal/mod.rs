@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use app::dto::{
-    AuditEventView, AuditPage, AuditQuery, DeploymentView, DraftDecision, DraftLink, DraftView,
-    Facets, FileProblem, HistoryPage, IndexStatus, NotesForm, Persona, Redaction, ResultGroup,
-    ReviewQueue, RunbookView, ScopeOption, SearchQuery, SearchResults, SectionHit, SessionInfo,
-    SnippetPart, TocEntry, TokenView, TokensPage, UserInfo,
+    AuditEventView, AuditPage, AuditQuery, CatalogPage, CatalogQuery, DeploymentView,
+    DraftDecision, DraftLink, DraftView, Facets, FileProblem, HistoryPage, IndexStatus, NotesForm,
+    Persona, PreviewForm, PreviewView, Redaction, ResultGroup, ReviewQueue, RunbookView,
+    ScopeOption, SearchQuery, SearchResults, SectionHit, SessionInfo, SnippetPart, TemplateView,
+    TocEntry, TokenView, TokensPage, UserInfo,
 };
 use app::error::PortalError;
 use app::port::{Caller, Portal};
@@ -30,6 +31,7 @@ pub const MAX_LIMIT: usize = 100;
 /// Audit events per page on the auditor page.
 const AUDIT_PAGE: u64 = 100;
 
+pub mod catalog;
 mod review;
 
 pub struct PortalService {
@@ -40,6 +42,8 @@ pub struct PortalService {
     pub intake: Arc<crate::deployments::Intake>,
     /// Runbook drafts and their review.
     pub drafts: Arc<crate::drafts::review::DraftDesk>,
+    /// Templates, policies and the dry run.
+    pub planner: Arc<crate::requests::preview::Planner>,
     pub dev_login: bool,
     pub sso: bool,
 }
@@ -554,5 +558,53 @@ impl Portal for PortalService {
 
     async fn mark_reviewed(&self, caller: &Caller, stem: String) -> Result<(), PortalError> {
         self.reviewed(caller, &stem).await
+    }
+
+    async fn catalog(
+        &self,
+        caller: &Caller,
+        query: CatalogQuery,
+    ) -> Result<CatalogPage, PortalError> {
+        self.allowed(caller, Action::RequestTemplates).await?;
+        Ok(catalog::catalog_page(&self.planner.catalog, &query))
+    }
+
+    async fn template(&self, caller: &Caller, id: String) -> Result<TemplateView, PortalError> {
+        self.allowed(caller, Action::RequestTemplates).await?;
+        let template = self.planner.catalog.get(&id).ok_or(PortalError::NotFound)?;
+        Ok(catalog::template_view(template))
+    }
+
+    async fn preview(
+        &self,
+        caller: &Caller,
+        form: PreviewForm,
+    ) -> Result<PreviewView, PortalError> {
+        let principal = principal_of(caller);
+        let who = self
+            .guard
+            .require(
+                &principal,
+                Action::RequestTemplates,
+                Resource::Portal,
+                "catalog",
+            )
+            .await?;
+        let mut submitted: std::collections::BTreeMap<String, serde_json::Value> = form
+            .values
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+        // A form leaves unchecked boxes out: for it, absent means false, not the default.
+        if let Some(template) = self.planner.catalog.get(&form.template) {
+            for p in &template.params {
+                if matches!(p.kind, crate::catalog::params::ParamKind::Bool) {
+                    submitted
+                        .entry(p.name.clone())
+                        .or_insert(serde_json::Value::Bool(false));
+                }
+            }
+        }
+        catalog::preview_view(&self.planner, who, &form.template, submitted).await
     }
 }

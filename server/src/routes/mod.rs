@@ -7,6 +7,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod caller;
+pub mod catalog;
 pub mod deployments;
 pub mod health;
 pub mod limits;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .merge(tokens::router())
         .merge(deployments::router())
+        .merge(catalog::router())
         .merge(assets::router())
         .merge(pages::router(&state))
         .layer(TimeoutLayer::with_status_code(

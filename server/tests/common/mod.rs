@@ -163,6 +163,8 @@ impl TestApp {
         config.index_dir = dir.path().join("index");
         config.site_root = dir.path().join("site");
         config.audit_key_file = audit_key.clone();
+        config.catalog_dir = repo_root().join("server/catalog");
+        config.policies_dir = repo_root().join("server/policies");
         adjust(&mut config);
         let runbooks = config.runbooks_dir.clone();
         let index = config.index_dir.clone();
@@ -234,6 +236,11 @@ impl TestApp {
             .env("DATABASE_URL", &self.database_url)
             .env("GATEHOUSE_AUDIT_KEY_FILE", &self.audit_key)
             .env("GATEHOUSE_RUNBOOKS_DIR", &self.runbooks)
+            .env("GATEHOUSE_CATALOG_DIR", repo_root().join("server/catalog"))
+            .env(
+                "GATEHOUSE_POLICIES_DIR",
+                repo_root().join("server/policies"),
+            )
             .env_remove("GATEHOUSE_CONFIG")
             .env("RUST_LOG", "error")
             .output()

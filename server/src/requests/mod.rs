@@ -1,0 +1,4 @@
+//! Template and sandbox requests: the dry run (preview) and risk tiers.
+
+pub mod preview;
+pub mod tier;
