@@ -30,6 +30,8 @@ function portal(port: number, name: string, env: Record<string, string>) {
       GATEHOUSE_AUDIT_KEY_FILE: `${dir}/${name}-audit.key`,
       GATEHOUSE_RUNBOOKS_DIR: `${dir}/runbooks`,
       GATEHOUSE_SITE_ROOT: `${root}/target/site`,
+      GATEHOUSE_CATALOG_DIR: `${root}/server/catalog`,
+      GATEHOUSE_POLICIES_DIR: `${root}/server/policies`,
       RUST_LOG: 'warn',
       ...env,
     },

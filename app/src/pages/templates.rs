@@ -297,10 +297,13 @@ fn Field(p: ParamView, value: Option<String>, error: Option<String>, sent: bool)
                 min=p.min.map(|m| m.to_string()) max=p.max.map(|m| m.to_string()) step="1"
                 aria-describedby=describedby.clone() aria-invalid=invalid />
         }.into_any(),
-        "list" => view! {
-            <textarea id=id.clone() name=p.name.clone() rows="3" aria-describedby=describedby.clone() aria-invalid=invalid
-                required=p.min_items.unwrap_or(0) > 0>{value.clone()}</textarea>
-        }.into_any(),
+        "list" => {
+            let required = p.min_items.unwrap_or(0) > 0;
+            view! {
+                <textarea id=id.clone() name=p.name.clone() rows="3" aria-describedby=describedby.clone()
+                    aria-invalid=invalid required=required>{value.clone()}</textarea>
+            }.into_any()
+        }
         _ => view! {
             <input id=id.clone() type="text" name=p.name.clone() value=value.clone() required=p.required
                 pattern=html_pattern(&p.pattern) minlength=p.min_length.filter(|m| *m > 0).map(|m| m.to_string())

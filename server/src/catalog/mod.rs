@@ -129,10 +129,16 @@ impl Catalog {
             if !manifest.is_file() {
                 continue;
             }
+            // Shown to everyone: relative to the catalog, not the server's file system.
+            let shown = manifest
+                .strip_prefix(dir)
+                .unwrap_or(&manifest)
+                .display()
+                .to_string();
             match load_template(&template_dir) {
                 Ok(t) if catalog.templates.contains_key(&t.id) => {
                     catalog.problems.push(LoadProblem {
-                        file: manifest.display().to_string(),
+                        file: shown,
                         reason: format!(
                             "template id `{}` is already used by another template",
                             t.id
@@ -143,7 +149,7 @@ impl Catalog {
                     catalog.templates.insert(t.id.clone(), Arc::new(t));
                 }
                 Err(reason) => catalog.problems.push(LoadProblem {
-                    file: manifest.display().to_string(),
+                    file: shown,
                     reason,
                 }),
             }
