@@ -5,8 +5,86 @@ use std::process::Command;
 fn gatehouse() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
     cmd.env_remove("GATEHOUSE_CONFIG")
-        .env_remove("DATABASE_URL");
+        .env_remove("DATABASE_URL")
+        .env(
+            "GATEHOUSE_CATALOG_DIR",
+            format!("{}/catalog", env!("CARGO_MANIFEST_DIR")),
+        )
+        .env("GATEHOUSE_POLICIES_DIR", policies());
     cmd
+}
+
+fn policies() -> String {
+    format!("{}/policies", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_policy_that_does_not_compile_stops_start_up_with_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join("policies");
+    std::fs::create_dir_all(&copy).expect("dir");
+    for entry in std::fs::read_dir(policies()).expect("policies") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, copy.join(path.file_name().unwrap())).expect("copy");
+        }
+    }
+    std::fs::write(
+        copy.join("broken.rego"),
+        "package gatehouse.policy.broken\n\ndeny contains msg if {\n  msg := \n}\n",
+    )
+    .expect("write");
+    let out = gatehouse()
+        .env("GATEHOUSE_BIND", "127.0.0.1:0")
+        .env("GATEHOUSE_RUNBOOKS_DIR", runbooks())
+        .env("GATEHOUSE_POLICIES_DIR", &copy)
+        .env("GATEHOUSE_INDEX_DIR", dir.path().join("index"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.path().join("g.db").display()),
+        )
+        .env("GATEHOUSE_AUDIT_KEY_FILE", dir.path().join("audit.key"))
+        .args(["serve"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("did not load"), "{stderr}");
+    assert!(stderr.contains("broken.rego, line 4: "), "{stderr}");
+}
+
+#[test]
+fn policy_test_and_check_catalog_report_and_set_the_exit_code() {
+    let out = gatehouse().args(["policy", "test"]).output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("p.rego"),
+        "package gatehouse.policy.p\ndeny contains \"no\" if input.x\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("p_test.rego"),
+        "package gatehouse.test.p\nimport data.gatehouse.policy.p\ntest_quiet if count(p.deny) == 1\n",
+    )
+    .unwrap();
+    let out = gatehouse()
+        .args(["policy", "test", "--policies"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FAIL p_test.rego: test_quiet"));
+    let out = gatehouse().args(["check-catalog"]).output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("ok ")).count(),
+        6,
+        "{stdout}"
+    );
 }
 
 fn runbooks() -> String {
