@@ -361,6 +361,8 @@ fn main() {
         config.runbooks_dir = runbooks.clone();
         config.index_dir = dir.path().join("index");
         config.site_root = dir.path().join("site");
+        config.catalog_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
+        config.policies_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
         eprintln!("building the index…");
         let started = Instant::now();
         let app = Application::build(config).await.expect("app");
