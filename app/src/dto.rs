@@ -501,3 +501,88 @@ pub struct PreviewView {
     /// SHA-256 of the policy files that judged it.
     pub policy_digest: String,
 }
+
+/// An approval that counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalView {
+    pub by: String,
+    pub name: String,
+    /// `owner`, `approver` or `security-reviewer`: the role it counted as.
+    pub role: String,
+    pub at: String,
+}
+
+/// One step of a request's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: String,
+    /// `submitted`, `approval`, `approved`, `rejected`, `cancelled`, `expired`, `sandbox_expired`.
+    pub kind: String,
+    pub actor: String,
+    pub detail: Option<String>,
+}
+
+/// A request with its evidence and timeline, and what the caller may do with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub id: String,
+    pub title: String,
+    pub template_id: String,
+    pub template_version: String,
+    pub template_digest: String,
+    pub kind: String,
+    pub tier: u8,
+    /// `pending`, `approved`, `rejected`, `cancelled`, `expired` or `fulfilled`.
+    pub status: String,
+    pub requester: String,
+    pub requester_name: String,
+    pub owners: Vec<String>,
+    pub parameters: serde_json::Value,
+    pub files: Vec<RenderedFileView>,
+    pub policy: Vec<PolicyResult>,
+    pub policy_digest: String,
+    pub approval_rule: String,
+    /// What is still needed before it is approved (pending only).
+    pub missing: Option<String>,
+    pub approvals: Vec<ApprovalView>,
+    pub timeline: Vec<TimelineEntry>,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub pending_until: String,
+    pub decided_at: Option<String>,
+    pub sandbox_expires_at: Option<String>,
+    pub sandbox_expired_at: Option<String>,
+    pub can_approve: bool,
+    pub can_reject: bool,
+    pub can_cancel: bool,
+}
+
+/// A request in a list (mine, or an approver's inbox).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestSummary {
+    pub id: String,
+    pub title: String,
+    pub template_id: String,
+    pub tier: u8,
+    pub status: String,
+    pub requester_name: String,
+    pub created_at: String,
+    /// How long it has waited, like "3 h" or "2 d".
+    pub age: String,
+    pub missing: Option<String>,
+}
+
+/// A list of requests.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestList {
+    pub requests: Vec<RequestSummary>,
+}
+
+/// A decision on a request from its page: `approve`, `reject` (with a reason) or `cancel`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RequestDecision {
+    pub id: String,
+    pub action: String,
+    #[serde(default)]
+    pub reason: String,
+}

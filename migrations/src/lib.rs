@@ -11,6 +11,7 @@ mod m20261127_000002_audit_log;
 mod m20261127_000003_api_tokens;
 mod m20261127_000004_deployments;
 mod m20261128_000005_drafts;
+mod m20261129_000006_requests;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_api_tokens::Migration),
             Box::new(m20261127_000004_deployments::Migration),
             Box::new(m20261128_000005_drafts::Migration),
+            Box::new(m20261129_000006_requests::Migration),
         ]
     }
 }

@@ -27,6 +27,16 @@ struct RawConfig {
     #[serde(default, deserialize_with = "scalar")]
     catalog_dir: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
+    request_pending_hours: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    sandbox_quota_user: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    sandbox_quota_user_units: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    sandbox_quota_team: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    sandbox_quota_team_units: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     policies_dir: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     public_url: Option<String>,
@@ -143,6 +153,11 @@ const ENV_KEYS: &[&str] = &[
     "runbooks_dir",
     "index_dir",
     "catalog_dir",
+    "request_pending_hours",
+    "sandbox_quota_user",
+    "sandbox_quota_user_units",
+    "sandbox_quota_team",
+    "sandbox_quota_team_units",
     "policies_dir",
     "public_url",
     "site_root",
@@ -271,6 +286,8 @@ pub struct Config {
     pub catalog_dir: PathBuf,
     /// Rego policies (and their tests).
     pub policies_dir: PathBuf,
+    /// Pending-request expiry and sandbox quotas.
+    pub request_limits: crate::requests::desk::Limits,
     pub public_url: Url,
     /// Where the WASM bundle (`pkg/`) is served from.
     pub site_root: PathBuf,
@@ -458,6 +475,38 @@ impl Config {
             raw.drafter_api_key,
             raw.drafter_timeout_seconds,
         )?;
+        let request_limits = crate::requests::desk::Limits {
+            pending_ttl: chrono::Duration::hours(parse_number(
+                raw.request_pending_hours.as_deref(),
+                "GATEHOUSE_REQUEST_PENDING_HOURS",
+                168,
+                1..=24 * 90,
+            )?),
+            user_active: parse_number(
+                raw.sandbox_quota_user.as_deref(),
+                "GATEHOUSE_SANDBOX_QUOTA_USER",
+                3,
+                0..=1000,
+            )? as u32,
+            user_units: parse_number(
+                raw.sandbox_quota_user_units.as_deref(),
+                "GATEHOUSE_SANDBOX_QUOTA_USER_UNITS",
+                8,
+                0..=100_000,
+            )? as u32,
+            team_active: parse_number(
+                raw.sandbox_quota_team.as_deref(),
+                "GATEHOUSE_SANDBOX_QUOTA_TEAM",
+                10,
+                0..=10_000,
+            )? as u32,
+            team_units: parse_number(
+                raw.sandbox_quota_team_units.as_deref(),
+                "GATEHOUSE_SANDBOX_QUOTA_TEAM_UNITS",
+                24,
+                0..=1_000_000,
+            )? as u32,
+        };
         let dir = |value: Option<String>, default: &str| {
             PathBuf::from(value.unwrap_or_else(|| default.to_string()))
         };
@@ -468,6 +517,7 @@ impl Config {
             index_dir: dir(raw.index_dir, "data/index"),
             catalog_dir: dir(raw.catalog_dir, "server/catalog"),
             policies_dir: dir(raw.policies_dir, "server/policies"),
+            request_limits,
             public_url,
             site_root: dir(raw.site_root, "target/site"),
             log_format,

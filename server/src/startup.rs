@@ -22,6 +22,7 @@ use crate::drafts::revisions;
 use crate::metrics::Metrics;
 use crate::policy::PolicySet;
 use crate::portal::PortalService;
+use crate::requests::desk::{RequestDesk, spawn_expiry};
 use crate::requests::preview::Planner;
 use crate::routes::limits::Limiters;
 use crate::runbooks::{RunbookLibrary, watch};
@@ -40,10 +41,13 @@ pub struct Application {
     state: AppState,
     _watch: Option<watch::Watch>,
     _revision_sync: AbortOnDrop,
+    _expiry: AbortOnDrop,
 }
 
 /// How often each replica looks for runbook revisions accepted elsewhere.
 const REVISION_SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+/// How often pending requests and sandboxes are checked for expiry.
+const EXPIRY_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Stops a background task when the application is dropped (tests start many).
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -174,6 +178,13 @@ impl Application {
             policies: Arc::new(policies),
             sanitizer: sanitizer.clone(),
         });
+        let requests = Arc::new(RequestDesk {
+            db: db.clone(),
+            audit: audit.clone(),
+            planner: planner.clone(),
+            limits: config.request_limits,
+        });
+        let expiry = spawn_expiry(requests.clone(), EXPIRY_EVERY);
         let revision_sync = revisions::spawn_sync(db.clone(), library.clone(), REVISION_SYNC_EVERY);
         let portal: app::port::PortalHandle = Arc::new(PortalService {
             library: library.clone(),
@@ -182,6 +193,7 @@ impl Application {
             intake: intake.clone(),
             drafts: drafts.clone(),
             planner: planner.clone(),
+            requests: requests.clone(),
             dev_login: config.dev_login_enabled(),
             sso: oidc.is_some(),
         });
@@ -202,6 +214,7 @@ impl Application {
             intake,
             drafts,
             planner,
+            requests,
             config,
             db,
             library,
@@ -220,6 +233,7 @@ impl Application {
             state,
             _watch: watch,
             _revision_sync: AbortOnDrop(revision_sync),
+            _expiry: AbortOnDrop(expiry),
         })
     }
 

@@ -38,6 +38,8 @@ pub struct AppState {
     pub drafts: Arc<crate::drafts::review::DraftDesk>,
     /// Templates, policies and the dry run.
     pub planner: Arc<crate::requests::preview::Planner>,
+    /// Requests, approvals and expiry.
+    pub requests: Arc<crate::requests::desk::RequestDesk>,
     pub metrics: Arc<Metrics>,
     pub leptos: LeptosOptions,
     pub portal: app::port::PortalHandle,

@@ -51,6 +51,8 @@ const AUDITORS: [Expect; 6] = [SignIn, Forbidden, Forbidden, Allow, Forbidden, A
 const OWNERS: [Expect; 6] = [SignIn, Forbidden, Forbidden, Forbidden, Allow, Allow];
 /// A draft that does not exist: reviewers learn that, nobody else does.
 const OWNERS_MISSING: [Expect; 6] = [SignIn, Forbidden, Forbidden, Forbidden, NotHere, NotHere];
+/// Something that does not exist: only signed-in callers learn that.
+const SIGNED_IN_NOT_HERE: [Expect; 6] = [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere];
 
 fn cases() -> Vec<Case> {
     let case = |method, route, path, body, expect| Case {
@@ -341,6 +343,55 @@ fn cases() -> Vec<Case> {
                 "form[template]=sandbox-environment&form[values][0][0]=name&form[values][0][1]=box",
             ),
             EVERYONE_SIGNED_IN,
+        ),
+        case(
+            "GET",
+            "/api/v1/requests",
+            "/api/v1/requests",
+            None,
+            EVERYONE_SIGNED_IN,
+        ),
+        case(
+            "POST",
+            "/api/v1/requests",
+            "/api/v1/requests",
+            Some("{\"template\":\"sandbox-environment\",\"parameters\":{\"name\":\"box\"}}"),
+            EVERYONE_SIGNED_IN,
+        ),
+        case(
+            "GET",
+            "/api/v1/requests/inbox",
+            "/api/v1/requests/inbox",
+            None,
+            EVERYONE_SIGNED_IN,
+        ),
+        case(
+            "GET",
+            "/api/v1/requests/{id}",
+            "/api/v1/requests/nope",
+            None,
+            SIGNED_IN_NOT_HERE,
+        ),
+        case(
+            "POST",
+            "/api/v1/requests/{id}/approve",
+            "/api/v1/requests/nope/approve",
+            Some(""),
+            SIGNED_IN_NOT_HERE,
+        ),
+        case(
+            "POST",
+            "/api/v1/requests/{id}/reject",
+            "/api/v1/requests/nope/reject",
+            Some("{\"reason\":\"no\"}"),
+            SIGNED_IN_NOT_HERE,
+        ),
+        case(
+            "POST",
+            "/api/v1/requests/{id}/cancel",
+            "/api/v1/requests/nope/cancel",
+            Some(""),
+            SIGNED_IN_NOT_HERE,
         ),
         case("GET", "/drafts", "/drafts", None, OWNERS),
         case("GET", "/drafts/:id", "/drafts/nope", None, OWNERS_MISSING),

@@ -29,6 +29,8 @@ pub enum Action {
     ReviewDrafts,
     /// Browse the template catalog, preview (dry-run) and submit requests.
     RequestTemplates,
+    /// Approve or reject a request. People only; who depends on the request's tier.
+    DecideRequests,
 }
 
 /// What an action is about.
@@ -42,6 +44,8 @@ pub enum Resource<'a> {
     TokensOf(&'a str),
     /// Something owned by these teams (a runbook's `owners`).
     OwnedBy(&'a [GroupName]),
+    /// A request of this risk tier for a template owned by these groups.
+    Request { tier: u8, owners: &'a [String] },
 }
 
 impl Action {
@@ -55,7 +59,8 @@ impl Action {
             Action::SubmitNotes => Some(Scope::NotesWrite),
             Action::RequestTemplates => Some(Scope::RequestsWrite),
             // A leaked token must not be able to mint more tokens, nor accept its own drafts.
-            Action::ManageTokens | Action::ReviewDrafts => None,
+            // Nor approve what it requested: decisions need a person.
+            Action::ManageTokens | Action::ReviewDrafts | Action::DecideRequests => None,
         }
     }
 }
@@ -93,8 +98,26 @@ pub fn can(who: Option<&Identity>, action: Action, resource: Resource<'_>) -> bo
                     .iter()
                     .any(|o| roles.runbook_owner_of.iter().any(|t| t == o.as_ref()))
         }
+        (Action::DecideRequests, Resource::Request { tier, owners }) => {
+            let owner = owns_any(&who.groups, owners);
+            match tier {
+                // One owner of the template or an approver.
+                2 => roles.approver || owner,
+                // Two people; a security reviewer must be one of them.
+                1 => roles.approver || roles.security_reviewer || owner,
+                // Tier 3 is approved by policy, never by a person.
+                _ => false,
+            }
+        }
         _ => false,
     }
+}
+
+/// Whether one of `groups` is among `owners` (a template's owner groups).
+fn owns_any(groups: &[GroupName], owners: &[String]) -> bool {
+    groups
+        .iter()
+        .any(|g| owners.iter().any(|o| o == g.as_ref()))
 }
 
 /// Whether members of `groups` may read a runbook with this visibility: any signed-in

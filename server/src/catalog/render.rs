@@ -8,7 +8,7 @@ use super::Template;
 use super::params::Values;
 
 /// One rendered file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RenderedFile {
     pub path: String,
     pub content: String,

@@ -32,6 +32,7 @@ pub const MAX_LIMIT: usize = 100;
 const AUDIT_PAGE: u64 = 100;
 
 pub mod catalog;
+pub mod requests;
 mod review;
 
 pub struct PortalService {
@@ -44,6 +45,8 @@ pub struct PortalService {
     pub drafts: Arc<crate::drafts::review::DraftDesk>,
     /// Templates, policies and the dry run.
     pub planner: Arc<crate::requests::preview::Planner>,
+    /// Requests, approvals and expiry.
+    pub requests: Arc<crate::requests::desk::RequestDesk>,
     pub dev_login: bool,
     pub sso: bool,
 }

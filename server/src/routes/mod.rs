@@ -12,6 +12,7 @@ pub mod deployments;
 pub mod health;
 pub mod limits;
 pub mod pages;
+pub mod requests;
 pub mod security;
 pub mod tokens;
 
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(tokens::router())
         .merge(deployments::router())
         .merge(catalog::router())
+        .merge(requests::router())
         .merge(assets::router())
         .merge(pages::router(&state))
         .layer(TimeoutLayer::with_status_code(

@@ -1,0 +1,329 @@
+//! Requests for the pages and the JSON API alike: submit, read, list, decide. Each checks
+//! the caller first; a request is visible to its requester, to whoever may decide it, and
+//! to auditors — to anyone else it does not exist.
+
+use std::collections::BTreeMap;
+
+use app::dto::{
+    ApprovalView, PolicyResult, RenderedFileView, RequestList, RequestSummary, RequestView,
+    TimelineEntry,
+};
+use app::error::PortalError;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::access::{Guard, Principal};
+use crate::auth::Identity;
+use crate::auth::authz::{Action, Resource, can};
+use crate::entities::request;
+use crate::requests::desk::{RequestDesk, RequestError, RequestRecord};
+use crate::requests::{rules, tier};
+
+impl From<RequestError> for PortalError {
+    fn from(err: RequestError) -> Self {
+        match err {
+            RequestError::UnknownTemplate(_) | RequestError::NotFound => PortalError::NotFound,
+            RequestError::Invalid(_)
+            | RequestError::Blocked(_)
+            | RequestError::Quota(_)
+            | RequestError::BadRequest(_) => PortalError::BadRequest(err.to_string()),
+            RequestError::Refused(m) => PortalError::Refused(m),
+            RequestError::Conflict(m) => PortalError::Conflict(m),
+            RequestError::Render(_) | RequestError::Policy(_) | RequestError::Database(_) => {
+                tracing::error!(error = %err, "request failed");
+                PortalError::Internal
+            }
+        }
+    }
+}
+
+fn time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let minutes = (now - since).num_minutes().max(0);
+    match minutes {
+        0..=59 => format!("{minutes} min"),
+        60..=2879 => format!("{} h", minutes / 60),
+        _ => format!("{} d", minutes / 1440),
+    }
+}
+
+fn owners(r: &request::Model) -> Vec<String> {
+    serde_json::from_str(&r.owners).unwrap_or_default()
+}
+
+fn tier_of(r: &request::Model) -> u8 {
+    r.tier.clamp(1, 3) as u8
+}
+
+/// Whether `who` may decide this request at all (not whether it is still open).
+fn may_decide(who: &Identity, r: &request::Model) -> bool {
+    let owners = owners(r);
+    can(
+        Some(who),
+        Action::DecideRequests,
+        Resource::Request {
+            tier: tier_of(r),
+            owners: &owners,
+        },
+    ) && r.requester != who.subject
+}
+
+fn may_see(who: &Identity, r: &request::Model) -> bool {
+    r.requester == who.subject
+        || may_decide(who, r)
+        || who.roles.admin
+        || who.roles.security_reviewer
+}
+
+/// Submits a request; returns its view.
+pub async fn submit(
+    desk: &RequestDesk,
+    guard: &Guard,
+    principal: &Principal,
+    template: &str,
+    values: BTreeMap<String, Value>,
+) -> Result<RequestView, PortalError> {
+    let who = guard
+        .require(
+            principal,
+            Action::RequestTemplates,
+            Resource::Portal,
+            "requests",
+        )
+        .await?;
+    let model = desk
+        .submit(who, &principal.origin, template, &values)
+        .await?;
+    view(desk, guard, principal, &model.id).await
+}
+
+/// One request, for someone who may see it.
+pub async fn view(
+    desk: &RequestDesk,
+    guard: &Guard,
+    principal: &Principal,
+    id: &str,
+) -> Result<RequestView, PortalError> {
+    let who = guard
+        .require(
+            principal,
+            Action::RequestTemplates,
+            Resource::Portal,
+            "requests",
+        )
+        .await?;
+    let record = desk
+        .find(id)
+        .await
+        .map_err(RequestError::from)?
+        .filter(|r| may_see(who, &r.request))
+        .ok_or(PortalError::NotFound)?;
+    Ok(to_view(who, &record))
+}
+
+/// Approve, reject or cancel; returns the request as it is now.
+pub async fn decide(
+    desk: &RequestDesk,
+    guard: &Guard,
+    principal: &Principal,
+    id: &str,
+    action: &str,
+    reason: &str,
+) -> Result<RequestView, PortalError> {
+    let who = guard
+        .require(
+            principal,
+            Action::RequestTemplates,
+            Resource::Portal,
+            "requests",
+        )
+        .await?;
+    let found = desk
+        .find(id)
+        .await
+        .map_err(RequestError::from)?
+        .filter(|r| may_see(who, &r.request))
+        .ok_or(PortalError::NotFound)?;
+    let record = match action {
+        "approve" | "reject" => {
+            // Every decision asks `can`, so a denial is audited like any other.
+            let owners = found.owners();
+            let target = format!("request:{id}");
+            let who = guard
+                .require(
+                    principal,
+                    Action::DecideRequests,
+                    Resource::Request {
+                        tier: tier_of(&found.request),
+                        owners: &owners,
+                    },
+                    &target,
+                )
+                .await?;
+            if action == "approve" {
+                desk.approve(who, &principal.origin, id).await?
+            } else {
+                desk.reject(who, &principal.origin, id, reason).await?
+            }
+        }
+        "cancel" => desk.cancel(who, &principal.origin, id).await?,
+        other => {
+            return Err(PortalError::BadRequest(format!(
+                "unknown action `{other}`; use approve, reject or cancel"
+            )));
+        }
+    };
+    Ok(to_view(who, &record))
+}
+
+/// The caller's requests, newest first.
+pub async fn mine(
+    desk: &RequestDesk,
+    guard: &Guard,
+    principal: &Principal,
+) -> Result<RequestList, PortalError> {
+    let who = guard
+        .require(
+            principal,
+            Action::RequestTemplates,
+            Resource::Portal,
+            "requests",
+        )
+        .await?;
+    let now = Utc::now();
+    let rows = desk.mine(&who.subject).await.map_err(RequestError::from)?;
+    Ok(RequestList {
+        requests: rows.iter().map(|r| summary(r, None, now)).collect(),
+    })
+}
+
+/// What waits for the caller's decision, oldest first: pending, in time, not their own,
+/// not yet approved by them, and of a tier they may decide.
+pub async fn inbox(
+    desk: &RequestDesk,
+    guard: &Guard,
+    principal: &Principal,
+) -> Result<RequestList, PortalError> {
+    let who = guard
+        .require(
+            principal,
+            Action::RequestTemplates,
+            Resource::Portal,
+            "approvals",
+        )
+        .await?;
+    let now = Utc::now();
+    let pending = desk.pending().await.map_err(RequestError::from)?;
+    Ok(RequestList {
+        requests: pending
+            .iter()
+            .filter(|r| r.request.pending_until > now)
+            .filter(|r| may_decide(who, &r.request))
+            .filter(|r| !r.approvals.iter().any(|a| a.approver == who.subject))
+            .map(|r| {
+                summary(
+                    &r.request,
+                    rules::missing(tier_of(&r.request), &r.roles()),
+                    now,
+                )
+            })
+            .collect(),
+    })
+}
+
+fn summary(r: &request::Model, missing: Option<String>, now: DateTime<Utc>) -> RequestSummary {
+    RequestSummary {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        template_id: r.template_id.clone(),
+        tier: tier_of(r),
+        status: r.status.clone(),
+        requester_name: r.requester_name.clone(),
+        created_at: time(r.created_at),
+        age: age(r.created_at, now),
+        missing,
+    }
+}
+
+fn to_view(who: &Identity, record: &RequestRecord) -> RequestView {
+    let r = &record.request;
+    let pending = r.status == "pending" && r.pending_until > Utc::now();
+    let decider = may_decide(who, r);
+    let already = record.approvals.iter().any(|a| a.approver == who.subject);
+    let tier = tier_of(r);
+    let files: Vec<RenderedFileView> =
+        serde_json::from_str::<Vec<crate::catalog::render::RenderedFile>>(&r.files)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| RenderedFileView {
+                path: f.path,
+                content: f.content,
+            })
+            .collect();
+    let policy: Vec<PolicyResult> = serde_json::from_str::<Vec<Value>>(&r.policy_results)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| PolicyResult {
+            level: f["level"].as_str().unwrap_or_default().to_string(),
+            policy: f["policy"].as_str().unwrap_or_default().to_string(),
+            rule: f["rule"].as_str().unwrap_or_default().to_string(),
+            message: f["message"].as_str().unwrap_or_default().to_string(),
+            fix: f["fix"].as_str().map(str::to_string),
+            tier: f["tier"].as_u64().map(|t| t as u8),
+        })
+        .collect();
+    let owners = owners(r);
+    RequestView {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        template_id: r.template_id.clone(),
+        template_version: r.template_version.clone(),
+        template_digest: r.template_digest.clone(),
+        kind: r.kind.clone(),
+        tier,
+        status: r.status.clone(),
+        requester: r.requester.clone(),
+        requester_name: r.requester_name.clone(),
+        approval_rule: tier::approval_rule(tier, &owners),
+        owners,
+        parameters: serde_json::from_str(&r.parameters).unwrap_or(Value::Null),
+        files,
+        policy,
+        policy_digest: r.policy_digest.clone(),
+        missing: (r.status == "pending")
+            .then(|| rules::missing(tier, &record.roles()))
+            .flatten(),
+        approvals: record
+            .approvals
+            .iter()
+            .map(|a| ApprovalView {
+                by: a.approver.clone(),
+                name: a.approver_name.clone(),
+                role: a.as_role.clone(),
+                at: time(a.at),
+            })
+            .collect(),
+        timeline: record
+            .events
+            .iter()
+            .map(|e| TimelineEntry {
+                at: time(e.at),
+                kind: e.kind.clone(),
+                actor: e.actor_name.clone(),
+                detail: e.detail.clone(),
+            })
+            .collect(),
+        reason: r.reason.clone(),
+        created_at: time(r.created_at),
+        pending_until: time(r.pending_until),
+        decided_at: r.decided_at.map(time),
+        sandbox_expires_at: r.sandbox_expires_at.map(time),
+        sandbox_expired_at: r.sandbox_expired_at.map(time),
+        can_approve: pending && decider && !already,
+        can_reject: pending && decider,
+        can_cancel: pending && r.requester == who.subject,
+    }
+}

@@ -1,0 +1,132 @@
+//! Requests over JSON, authorized exactly like the pages (the same functions serve both):
+//! `POST /api/v1/requests` `{"template","parameters"}`, `GET /api/v1/requests` (mine),
+//! `GET /api/v1/requests/inbox` (what waits for my decision), `GET /api/v1/requests/{id}`,
+//! and `POST …/{id}/approve`, `…/reject` `{"reason"}`, `…/cancel`.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde::Deserialize;
+
+use crate::access::Principal;
+use crate::error::AppError;
+use crate::portal::requests as requests_api;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/requests", post(submit).get(mine))
+        .route("/api/v1/requests/inbox", get(inbox))
+        .route("/api/v1/requests/{id}", get(one))
+        .route("/api/v1/requests/{id}/approve", post(approve))
+        .route("/api/v1/requests/{id}/reject", post(reject))
+        .route("/api/v1/requests/{id}/cancel", post(cancel))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubmitBody {
+    template: String,
+    #[serde(default)]
+    parameters: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RejectBody {
+    #[serde(default)]
+    reason: String,
+}
+
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8], shape: &str) -> Result<T, AppError> {
+    serde_json::from_slice(body)
+        .map_err(|e| AppError::BadRequest(format!("invalid JSON: {e}; send {shape}")))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let body: SubmitBody = json_body(&body, "{\"template\": \"<id>\", \"parameters\": {…}}")?;
+    let view = requests_api::submit(
+        &state.requests,
+        &state.guard,
+        &principal,
+        &body.template,
+        body.parameters,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+async fn mine(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+) -> Result<Response, AppError> {
+    Ok(Json(requests_api::mine(&state.requests, &state.guard, &principal).await?).into_response())
+}
+
+async fn inbox(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+) -> Result<Response, AppError> {
+    Ok(Json(requests_api::inbox(&state.requests, &state.guard, &principal).await?).into_response())
+}
+
+async fn one(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    Ok(
+        Json(requests_api::view(&state.requests, &state.guard, &principal, &id).await?)
+            .into_response(),
+    )
+}
+
+async fn decide(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    action: &str,
+    reason: &str,
+) -> Result<Response, AppError> {
+    let view =
+        requests_api::decide(&state.requests, &state.guard, principal, id, action, reason).await?;
+    Ok(Json(view).into_response())
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    decide(&state, &principal, &id, "approve", "").await
+}
+
+async fn reject(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let body: RejectBody = if body.is_empty() {
+        RejectBody::default()
+    } else {
+        json_body(&body, "{\"reason\": \"…\"}")?
+    };
+    decide(&state, &principal, &id, "reject", &body.reason).await
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    decide(&state, &principal, &id, "cancel", "").await
+}

@@ -1,0 +1,434 @@
+//! Requests from submission to decision, as developers, approvers and security reviewers
+//! use them over the JSON API: tiers and their approval rules, refusals, quotas, expiry, and
+//! transitions that stay atomic when decisions race (run on PostgreSQL too).
+
+mod common;
+
+use std::sync::Arc;
+
+use sea_orm::{ConnectionTrait, Database, Statement};
+use serde_json::{Value, json};
+
+use common::{TestApp, api_error, repo_root, run};
+
+const DEPLOY: &str = "production-deploy";
+
+fn deploy(environment: &str) -> Value {
+    json!({"template": DEPLOY, "parameters": {
+        "service": "checkout-api",
+        "image": "registry.example.com/payments/checkout-api",
+        "environment": environment,
+    }})
+}
+
+fn sandbox(name: &str, size: &str) -> Value {
+    json!({"template": "sandbox-environment", "parameters": {"name": name, "size": size, "ttl_hours": 24}})
+}
+
+async fn post(client: &reqwest::Client, app: &TestApp, path: &str, body: Value) -> (u16, Value) {
+    let resp = client
+        .post(app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value) {
+    let resp = client.get(app.url(path)).send().await.expect("get");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+fn kinds(view: &Value) -> Vec<String> {
+    view["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let db = Database::connect(&app.database_url).await.expect("db");
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("query")
+        .expect("row");
+    row.try_get("", "n").expect("n")
+}
+
+#[test]
+fn a_tier_3_sandbox_is_approved_at_once_with_its_evidence() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let dev = app.client_as(Some("developer")).await;
+        let (status, view) = post(
+            &dev,
+            &app,
+            "/api/v1/requests",
+            sandbox("try-pgbouncer", "small"),
+        )
+        .await;
+        assert_eq!(status, 201, "{view}");
+        assert_eq!(
+            (view["status"].as_str(), view["tier"].as_u64()),
+            (Some("approved"), Some(3))
+        );
+        assert_eq!(kinds(&view), vec!["submitted", "approved"]);
+        assert!(
+            view["timeline"][1]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("approved automatically")
+        );
+        assert!(view["sandbox_expires_at"].is_string());
+        assert_eq!(view["files"][0]["path"], "sandboxes/try-pgbouncer.yaml");
+        assert!(!view["policy_digest"].as_str().unwrap().is_empty());
+        let (_, mine) = get(&dev, &app, "/api/v1/requests").await;
+        assert_eq!(mine["requests"][0]["id"], view["id"]);
+        // Recorded in the audit log too.
+        assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM audit_events WHERE action IN ('request.submit','request.approve')").await, 2);
+    })
+}
+
+#[test]
+fn tier_1_needs_two_people_one_a_security_reviewer_and_never_the_requester() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let dev = app.client_as(Some("developer")).await;
+        let approver = app.client_as(Some("approver")).await;
+        let security = app.client_as(Some("security")).await;
+        let (status, view) = post(&dev, &app, "/api/v1/requests", deploy("production")).await;
+        assert_eq!(status, 201, "{view}");
+        assert_eq!(
+            (view["status"].as_str(), view["tier"].as_u64()),
+            (Some("pending"), Some(1))
+        );
+        assert_eq!(view["can_approve"], false);
+        assert_eq!(view["can_cancel"], true);
+        let id = view["id"].as_str().unwrap().to_string();
+        // The requester cannot approve (a developer has no approving role either).
+        let (status, _) = post(
+            &dev,
+            &app,
+            &format!("/api/v1/requests/{id}/approve"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(status, 403);
+        // Both reviewers see it in their inboxes, oldest first, with tier and age.
+        let (_, inbox) = get(&approver, &app, "/api/v1/requests/inbox").await;
+        assert_eq!(inbox["requests"][0]["id"], id.as_str());
+        assert_eq!(inbox["requests"][0]["tier"], 1);
+        let (_, empty) = get(&dev, &app, "/api/v1/requests/inbox").await;
+        assert!(empty["requests"].as_array().unwrap().is_empty());
+        let (status, view) = post(
+            &approver,
+            &app,
+            &format!("/api/v1/requests/{id}/approve"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(status, 200, "{view}");
+        assert_eq!(view["status"], "pending");
+        assert_eq!(view["missing"], "an approval by a security reviewer");
+        // One person counts once.
+        let (status, body) = post(
+            &approver,
+            &app,
+            &format!("/api/v1/requests/{id}/approve"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(status, 409, "{body}");
+        let (_, inbox) = get(&approver, &app, "/api/v1/requests/inbox").await;
+        assert!(
+            inbox["requests"].as_array().unwrap().is_empty(),
+            "already approved by them"
+        );
+        let (status, view) = post(
+            &security,
+            &app,
+            &format!("/api/v1/requests/{id}/approve"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(status, 200, "{view}");
+        assert_eq!(view["status"], "approved");
+        let roles: Vec<&str> = view["approvals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["role"].as_str().unwrap())
+            .collect();
+        assert_eq!(roles, vec!["approver", "security-reviewer"]);
+        assert_eq!(
+            kinds(&view),
+            vec!["submitted", "approval", "approval", "approved"]
+        );
+        // Decided: nothing more can happen.
+        let (status, _) = post(
+            &dev,
+            &app,
+            &format!("/api/v1/requests/{id}/cancel"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(status, 409);
+    })
+}
+
+#[test]
+fn tier_2_is_one_owner_or_approver_and_a_rejection_ends_it_with_a_reason() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let dev = app.client_as(Some("developer")).await;
+        let oncall = app.client_as(Some("oncall")).await;
+        let approver = app.client_as(Some("approver")).await;
+        let (_, view) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
+        assert_eq!(
+            (view["status"].as_str(), view["tier"].as_u64()),
+            (Some("pending"), Some(2)),
+            "{view}"
+        );
+        let id = view["id"].as_str().unwrap().to_string();
+        // Someone without a deciding role does not even see it.
+        let (status, _) = get(&oncall, &app, &format!("/api/v1/requests/{id}")).await;
+        assert_eq!(status, 404);
+        let (status, body) = post(
+            &approver,
+            &app,
+            &format!("/api/v1/requests/{id}/reject"),
+            json!({"reason": " "}),
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        let (status, view) = post(
+            &approver,
+            &app,
+            &format!("/api/v1/requests/{id}/reject"),
+            json!({"reason": "Use the canary strategy for checkout."}),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            (view["status"].as_str(), view["reason"].as_str()),
+            (
+                Some("rejected"),
+                Some("Use the canary strategy for checkout.")
+            )
+        );
+        let (status, _) = post(
+            &approver,
+            &app,
+            &format!("/api/v1/requests/{id}/approve"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(status, 409);
+        // A second staging request: one approval approves it.
+        let (_, view) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
+        let id = view["id"].as_str().unwrap();
+        let (_, view) = post(
+            &approver,
+            &app,
+            &format!("/api/v1/requests/{id}/approve"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(view["status"], "approved");
+    })
+}
+
+#[test]
+fn blocked_requests_quotas_and_cancellation() {
+    run(async {
+        let app = TestApp::spawn_with(|c| {
+            c.request_limits.user_active = 2;
+        })
+        .await;
+        let dev = app.client_as(Some("developer")).await;
+        let resp = dev
+            .post(app.url("/api/v1/requests"))
+            .json(&json!({"template": "rust-service-ci", "parameters": {"service": "checkout-api", "extra_actions": ["Swatinem/rust-cache@v2"]}}))
+            .send()
+            .await
+            .unwrap();
+        let (status, message) = api_error(resp).await;
+        assert_eq!(status, 400);
+        assert!(
+            message.contains("actions_pinned/actions_pinned_to_sha") && message.contains("Fix:"),
+            "{message}"
+        );
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) AS n FROM requests").await,
+            0,
+            "nothing stored"
+        );
+        for name in ["box-one", "box-two"] {
+            let (status, _) = post(&dev, &app, "/api/v1/requests", sandbox(name, "small")).await;
+            assert_eq!(status, 201);
+        }
+        let resp = dev
+            .post(app.url("/api/v1/requests"))
+            .json(&sandbox("box-three", "small"))
+            .send()
+            .await
+            .unwrap();
+        let (status, message) = api_error(resp).await;
+        assert_eq!(status, 400);
+        assert!(
+            message.contains("Your sandbox quota is full: you have 2 active sandbox(es)"),
+            "{message}"
+        );
+        // Units count too: a large sandbox is 4 of the default 8.
+        let other = app.client_as(Some("approver")).await;
+        for (name, expect) in [("big-one", 201), ("big-two", 201)] {
+            let (status, _) = post(&other, &app, "/api/v1/requests", sandbox(name, "large")).await;
+            assert_eq!(status, expect);
+        }
+        // The requester may cancel a pending request; nobody else may.
+        let (_, view) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
+        let id = view["id"].as_str().unwrap();
+        let (status, _) = post(
+            &other,
+            &app,
+            &format!("/api/v1/requests/{id}/cancel"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(status, 403);
+        let (status, view) = post(
+            &dev,
+            &app,
+            &format!("/api/v1/requests/{id}/cancel"),
+            json!({}),
+        )
+        .await;
+        assert_eq!((status, view["status"].as_str()), (200, Some("cancelled")));
+    })
+}
+
+/// A desk on the test app's database, to run the expiry sweep at a chosen time.
+async fn desk(app: &TestApp) -> server::requests::desk::RequestDesk {
+    use server::catalog::Catalog;
+    use server::policy::PolicySet;
+    use server::requests::preview::Planner;
+    let planner = Planner {
+        catalog: Arc::new(Catalog::load(&repo_root().join("server/catalog")).unwrap()),
+        policies: Arc::new(PolicySet::load(&repo_root().join("server/policies")).unwrap()),
+        sanitizer: Arc::new(server::sanitizer::Sanitizer::new()),
+    };
+    server::requests::desk::RequestDesk {
+        db: Database::connect(&app.database_url).await.unwrap(),
+        audit: server::audit::AuditLog::new(
+            server::audit::signing::AuditKey::from_file(&app.audit_key).unwrap(),
+        ),
+        planner: Arc::new(planner),
+        limits: Default::default(),
+    }
+}
+
+#[test]
+fn pending_requests_and_sandboxes_expire_and_the_expiry_is_recorded() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let dev = app.client_as(Some("developer")).await;
+        let approver = app.client_as(Some("approver")).await;
+        let (_, pending) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
+        let (_, sandbox) = post(
+            &dev,
+            &app,
+            "/api/v1/requests",
+            sandbox("short-lived", "small"),
+        )
+        .await;
+        let desk = desk(&app).await;
+        let later = chrono::Utc::now() + chrono::Duration::days(8);
+        assert_eq!(desk.expire_due(later).await.unwrap(), 2);
+        assert_eq!(desk.expire_due(later).await.unwrap(), 0, "recorded once");
+        let (_, view) = get(
+            &dev,
+            &app,
+            &format!("/api/v1/requests/{}", pending["id"].as_str().unwrap()),
+        )
+        .await;
+        assert_eq!(view["status"], "expired");
+        assert_eq!(kinds(&view), vec!["submitted", "expired"]);
+        let (status, _) = post(
+            &approver,
+            &app,
+            &format!("/api/v1/requests/{}/approve", view["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+        assert_eq!(status, 409);
+        let (_, view) = get(
+            &dev,
+            &app,
+            &format!("/api/v1/requests/{}", sandbox["id"].as_str().unwrap()),
+        )
+        .await;
+        assert!(view["sandbox_expired_at"].is_string());
+        assert_eq!(
+            kinds(&view),
+            vec!["submitted", "approved", "sandbox_expired"]
+        );
+    })
+}
+
+#[test]
+fn racing_decisions_end_in_exactly_one_valid_state() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let dev = app.client_as(Some("developer")).await;
+        let approver = app.client_as(Some("approver")).await;
+        for round in 0..5 {
+            // Two approvals at once on a tier 2 request: one approves, the other finds it decided.
+            let (_, view) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
+            let id = view["id"].as_str().unwrap().to_string();
+            let path = format!("/api/v1/requests/{id}/approve");
+            let (a, b) = tokio::join!(
+                post(&approver, &app, &path, json!({})),
+                post(&approver, &app, &path, json!({})),
+            );
+            let mut statuses = [a.0, b.0];
+            statuses.sort();
+            assert_eq!(statuses, [200, 409], "round {round}: {a:?} {b:?}");
+            let approvals = count(
+                &app,
+                &format!("SELECT COUNT(*) AS n FROM approvals WHERE request_id = '{id}'"),
+            )
+            .await;
+            assert_eq!(approvals, 1);
+            // An approval racing the requester's cancel: one of them wins, the other is refused.
+            let (_, view) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
+            let id = view["id"].as_str().unwrap().to_string();
+            let (approve_path, cancel_path) = (
+                format!("/api/v1/requests/{id}/approve"),
+                format!("/api/v1/requests/{id}/cancel"),
+            );
+            let (approve, cancel) = tokio::join!(
+                post(&approver, &app, &approve_path, json!({})),
+                post(&dev, &app, &cancel_path, json!({})),
+            );
+            let (_, now) = get(&dev, &app, &format!("/api/v1/requests/{id}")).await;
+            // Every event of the winner is recorded, nothing of the loser.
+            match now["status"].as_str().unwrap() {
+                "approved" => {
+                    assert_eq!((approve.0, cancel.0), (200, 409));
+                    assert_eq!(kinds(&now), vec!["submitted", "approval", "approved"]);
+                }
+                "cancelled" => {
+                    assert_eq!((approve.0, cancel.0), (409, 200));
+                    assert_eq!(kinds(&now), vec!["submitted", "cancelled"]);
+                }
+                other => panic!("round {round}: ended {other}"),
+            }
+        }
+    })
+}
