@@ -10,6 +10,7 @@ use crate::dto::{
     Facets, HistoryPage, IndexStatus, NotesForm, Persona, PreviewForm, PreviewView, ReviewQueue,
     RunbookView, SearchQuery, SearchResults, SessionInfo, TemplateView, TokensPage,
 };
+use crate::dto::{RequestDecision, RequestList, RequestView};
 use crate::error::PortalError;
 
 /// Name of the one-time cookie that carries a new API token from its creation (a form post)
@@ -223,6 +224,46 @@ pub async fn get_template(id: String) -> Result<TemplateView, PortalError> {
 pub async fn preview_request(form: PreviewForm) -> Result<PreviewView, PortalError> {
     let (portal, caller) = context::portal_and_caller()?;
     context::finish(portal.preview(&caller, form).await)
+}
+
+/// Submits a request, then shows it.
+#[server(prefix = "/rpc", endpoint = "submit_request")]
+pub async fn submit_request(form: PreviewForm) -> Result<String, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    let id = context::finish(portal.submit_request(&caller, form).await)?;
+    leptos_axum::redirect(&format!("/requests/{}", urlencoding_path(&id)));
+    Ok(id)
+}
+
+/// One request with its evidence and timeline.
+#[server(prefix = "/rpc", endpoint = "request")]
+pub async fn get_request(id: String) -> Result<RequestView, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.request(&caller, id).await)
+}
+
+/// The caller's requests.
+#[server(prefix = "/rpc", endpoint = "my_requests")]
+pub async fn get_my_requests() -> Result<RequestList, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.my_requests(&caller).await)
+}
+
+/// What waits for the caller's decision.
+#[server(prefix = "/rpc", endpoint = "inbox")]
+pub async fn get_inbox() -> Result<RequestList, PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    context::finish(portal.inbox(&caller).await)
+}
+
+/// Approves, rejects or cancels a request, then shows it again.
+#[server(prefix = "/rpc", endpoint = "decide_request")]
+pub async fn decide_request(decision: RequestDecision) -> Result<(), PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    let id = decision.id.clone();
+    context::finish(portal.decide_request(&caller, decision).await)?;
+    leptos_axum::redirect(&format!("/requests/{}", urlencoding_path(&id)));
+    Ok(())
 }
 
 /// Keeps an id or stem from steering a redirect elsewhere: only URL-safe characters pass.

@@ -15,6 +15,7 @@ use crate::pages::{
     drafts::{DraftPage, ReviewQueuePage},
     history::HistoryPage,
     not_found::NotFound,
+    requests::{ApprovalsPage, RequestPage, RequestsPage},
     runbook::RunbookPage,
     search::SearchPage,
     signin::SignInPage,
@@ -80,6 +81,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/drafts/:id") view=DraftPage ssr=SsrMode::Async />
                     <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/templates/:id") view=TemplatePage ssr=SsrMode::Async />
+                    <Route path=path!("/requests") view=RequestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/requests/:id") view=RequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/approvals") view=ApprovalsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

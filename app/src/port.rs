@@ -11,6 +11,7 @@ use crate::dto::{
     Facets, HistoryPage, IndexStatus, NotesForm, Persona, PreviewForm, PreviewView, ReviewQueue,
     RunbookView, SearchQuery, SearchResults, SessionInfo, TemplateView, TokensPage,
 };
+use crate::dto::{RequestDecision, RequestList, RequestView};
 use crate::error::PortalError;
 
 /// Who is asking, as established by the server's session middleware.
@@ -91,6 +92,24 @@ pub trait Portal: Send + Sync + 'static {
     /// The dry run of a request: nothing is stored.
     async fn preview(&self, caller: &Caller, form: PreviewForm)
     -> Result<PreviewView, PortalError>;
+    /// Submits a request (policy is evaluated again); returns its id.
+    async fn submit_request(
+        &self,
+        caller: &Caller,
+        form: PreviewForm,
+    ) -> Result<String, PortalError>;
+    /// One request with its evidence and timeline.
+    async fn request(&self, caller: &Caller, id: String) -> Result<RequestView, PortalError>;
+    /// The caller's requests, newest first.
+    async fn my_requests(&self, caller: &Caller) -> Result<RequestList, PortalError>;
+    /// What waits for the caller's decision, oldest first.
+    async fn inbox(&self, caller: &Caller) -> Result<RequestList, PortalError>;
+    /// Approves, rejects or cancels a request.
+    async fn decide_request(
+        &self,
+        caller: &Caller,
+        decision: RequestDecision,
+    ) -> Result<(), PortalError>;
 }
 
 /// The shared handle the server puts into Leptos context.

@@ -12,8 +12,13 @@ use crate::dto::SessionInfo;
 const NAV: &[(&str, &str, bool, &[&str])] = &[
     ("/", "Runbooks", true, &[]),
     ("/templates", "Templates", true, &[]),
-    ("/requests", "Requests", false, &[]),
-    ("/approvals", "Approvals", false, &[]),
+    ("/requests", "Requests", true, &[]),
+    (
+        "/approvals",
+        "Approvals",
+        true,
+        &["approver", "security-reviewer"],
+    ),
     ("/deployments/new", "Deployments", true, &[]),
     ("/drafts", "Drafts", true, &["admin", "runbook-owner"]),
     ("/audit", "Audit", true, &["admin", "security-reviewer"]),

@@ -5,6 +5,7 @@ pub mod deployments;
 pub mod drafts;
 pub mod history;
 pub mod not_found;
+pub mod requests;
 pub mod runbook;
 pub mod search;
 pub mod signin;

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{get_catalog, get_template, preview_request};
+use crate::api::{SubmitRequest, get_catalog, get_template, preview_request};
 use crate::components::notice::{Empty, ErrorNotice};
 use crate::dto::{
     CatalogPage, CatalogQuery, ParamView, PolicyResult, PreviewForm, PreviewView, TemplateCard,
@@ -110,7 +110,7 @@ fn Card(t: TemplateCard) -> impl IntoView {
 }
 
 #[component]
-fn TierBadge(tier: u8) -> impl IntoView {
+pub(crate) fn TierBadge(tier: u8) -> impl IntoView {
     let (class, label) = match tier {
         3 => ("badge tier tier-3", "Tier 3 · low risk"),
         2 => ("badge tier tier-2", "Tier 2"),
@@ -377,6 +377,7 @@ fn Preview(p: PreviewView) -> impl IntoView {
             <h2>"Policy notes"</h2>
             <ul class="policy-results">{others.into_iter().map(|r| view! { <PolicyItem r /> }).collect_view()}</ul>
         })}
+        {(!p.blocked).then(|| view! { <SubmitForm p=p.clone() /> })}
         <h2>{format!("Files ({})", p.files.len())}</h2>
         {p.files.into_iter().map(|f| view! {
             <details class="rendered-file" open>
@@ -389,12 +390,38 @@ fn Preview(p: PreviewView) -> impl IntoView {
     .into_any()
 }
 
+/// Requests what was previewed: every value, normalized, goes back to the server, which
+/// validates and evaluates it again.
+#[component]
+fn SubmitForm(p: PreviewView) -> impl IntoView {
+    let submit = ServerAction::<SubmitRequest>::new();
+    let pending = submit.pending();
+    let label = if p.tier == Some(3) {
+        "Request it (approved at once)"
+    } else {
+        "Submit for approval"
+    };
+    view! {
+        <ActionForm action=submit attr:class="submit-request">
+            <input type="hidden" name="form[template]" value=p.template.card.id.clone() />
+            {p.values.into_iter().enumerate().map(|(i, (k, v))| view! {
+                <input type="hidden" name=format!("form[values][{i}][0]") value=k />
+                <input type="hidden" name=format!("form[values][{i}][1]") value=v />
+            }).collect_view()}
+            {move || submit.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+            <button class="btn primary" type="submit" disabled=move || pending.get()>
+                {move || if pending.get() { "Submitting…" } else { label }}
+            </button>
+        </ActionForm>
+    }
+}
+
 fn short(digest: &str) -> String {
     format!("sha256:{}", digest.chars().take(12).collect::<String>())
 }
 
 #[component]
-fn PolicyItem(r: PolicyResult) -> impl IntoView {
+pub(crate) fn PolicyItem(r: PolicyResult) -> impl IntoView {
     let label = match (r.level.as_str(), r.tier) {
         ("deny", _) => "Denied".to_string(),
         ("escalate", Some(t)) => format!("Tier {t}"),

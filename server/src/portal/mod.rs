@@ -6,9 +6,9 @@ use std::sync::Arc;
 use app::dto::{
     AuditEventView, AuditPage, AuditQuery, CatalogPage, CatalogQuery, DeploymentView,
     DraftDecision, DraftLink, DraftView, Facets, FileProblem, HistoryPage, IndexStatus, NotesForm,
-    Persona, PreviewForm, PreviewView, Redaction, ResultGroup, ReviewQueue, RunbookView,
-    ScopeOption, SearchQuery, SearchResults, SectionHit, SessionInfo, SnippetPart, TemplateView,
-    TocEntry, TokenView, TokensPage, UserInfo,
+    Persona, PreviewForm, PreviewView, Redaction, RequestDecision, RequestList, RequestView,
+    ResultGroup, ReviewQueue, RunbookView, ScopeOption, SearchQuery, SearchResults, SectionHit,
+    SessionInfo, SnippetPart, TemplateView, TocEntry, TokenView, TokensPage, UserInfo,
 };
 use app::error::PortalError;
 use app::port::{Caller, Portal};
@@ -609,5 +609,56 @@ impl Portal for PortalService {
             }
         }
         catalog::preview_view(&self.planner, who, &form.template, submitted).await
+    }
+
+    async fn submit_request(
+        &self,
+        caller: &Caller,
+        form: PreviewForm,
+    ) -> Result<String, PortalError> {
+        // The preview form sent every value, normalized, so absent means absent here.
+        let values = form
+            .values
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+        let view = requests::submit(
+            &self.requests,
+            &self.guard,
+            &principal_of(caller),
+            &form.template,
+            values,
+        )
+        .await?;
+        Ok(view.id)
+    }
+
+    async fn request(&self, caller: &Caller, id: String) -> Result<RequestView, PortalError> {
+        requests::view(&self.requests, &self.guard, &principal_of(caller), &id).await
+    }
+
+    async fn my_requests(&self, caller: &Caller) -> Result<RequestList, PortalError> {
+        requests::mine(&self.requests, &self.guard, &principal_of(caller)).await
+    }
+
+    async fn inbox(&self, caller: &Caller) -> Result<RequestList, PortalError> {
+        requests::inbox(&self.requests, &self.guard, &principal_of(caller)).await
+    }
+
+    async fn decide_request(
+        &self,
+        caller: &Caller,
+        decision: RequestDecision,
+    ) -> Result<(), PortalError> {
+        requests::decide(
+            &self.requests,
+            &self.guard,
+            &principal_of(caller),
+            &decision.id,
+            &decision.action,
+            &decision.reason,
+        )
+        .await
+        .map(|_| ())
     }
 }

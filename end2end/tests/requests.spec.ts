@@ -1,0 +1,68 @@
+// Requests in the browser, as the issue describes them: a tier-3 sandbox is approved at
+// once; a production deploy is tier 1, its requester cannot approve it, and an approver and
+// a security reviewer approve it from their inboxes — all with plain forms.
+import { expect, Page, test } from '@playwright/test';
+import { hydrated, signIn } from './helpers';
+
+async function preview(page: Page, template: string, fields: Record<string, string>) {
+  await page.goto(`/templates/${template}`);
+  for (const [label, value] of Object.entries(fields)) {
+    const field = page.getByLabel(label, { exact: true });
+    if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await page.getByRole('button', { name: 'Preview' }).click();
+}
+
+test('a developer gets a tier-3 sandbox at once', async ({ page }) => {
+  await signIn(page, 'developer', '/templates');
+  await hydrated(page);
+  await preview(page, 'sandbox-environment', { 'Sandbox name *': 'e2e-sandbox' });
+  await expect(page.locator('.verdict')).toContainText('Policy passes.');
+  await page.getByRole('button', { name: 'Request it (approved at once)' }).click();
+  await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+  await expect(page.locator('.badge.status-approved')).toHaveText('approved');
+  await expect(page.locator('.timeline')).toContainText('approved automatically');
+  await expect(page.locator('.request-rule')).toContainText('Sandbox lives until');
+  await page.goto('/requests');
+  await expect(page.locator('.requests-table')).toContainText('Sandbox environment for e2e-sandbox');
+});
+
+test('a production deploy needs an approver and a security reviewer, never its requester', async ({ browser }) => {
+  const dev = await (await browser.newContext()).newPage();
+  await signIn(dev, 'developer', '/templates');
+  await preview(dev, 'production-deploy', {
+    'Service name *': 'checkout-api',
+    'Image repository *': 'registry.example.com/payments/checkout-api',
+  });
+  await expect(dev.locator('.verdict')).toContainText('Tier 1');
+  await expect(dev.locator('.verdict')).toContainText('at least one of them a security reviewer');
+  await dev.getByRole('button', { name: 'Submit for approval' }).click();
+  await expect(dev).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+  const url = dev.url();
+  await expect(dev.locator('.badge.status-pending')).toHaveText('pending');
+  await expect(dev.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  await expect(dev.getByRole('button', { name: 'Cancel this request' })).toBeVisible();
+
+  // The approver, without JavaScript, from the inbox.
+  const approverContext = await browser.newContext({ javaScriptEnabled: false });
+  const approver = await approverContext.newPage();
+  await signIn(approver, 'approver', '/approvals');
+  const row = approver.locator('.requests-table tr', { hasText: 'Deploy pipeline (staging and production) for checkout-api' }).last();
+  await expect(row).toContainText('two approvals, one of them by a security reviewer');
+  await row.getByRole('link').click();
+  await approver.getByRole('button', { name: 'Approve' }).click();
+  await expect(approver.locator('.request-rule')).toContainText('Still needed: an approval by a security reviewer.');
+
+  const security = await (await browser.newContext()).newPage();
+  await signIn(security, 'security', '/approvals');
+  await hydrated(security);
+  await security.locator('.requests-table tr', { hasText: 'for checkout-api' }).last().getByRole('link').click();
+  await security.getByRole('button', { name: 'Approve' }).click();
+  await expect(security.locator('.badge.status-approved')).toHaveText('approved');
+
+  await dev.goto(url);
+  await expect(dev.locator('.badge.status-approved')).toHaveText('approved');
+  await expect(dev.locator('.timeline')).toContainText('Approved as approver.');
+  await expect(dev.locator('.timeline')).toContainText('Approved as security-reviewer.');
+});
