@@ -555,6 +555,8 @@ pub struct RequestView {
     pub can_approve: bool,
     pub can_reject: bool,
     pub can_cancel: bool,
+    /// Where to download the signed bundle, once fulfilled.
+    pub bundle_url: Option<String>,
 }
 
 /// A request in a list (mine, or an approver's inbox).

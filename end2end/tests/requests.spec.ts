@@ -1,8 +1,40 @@
 // Requests in the browser, as the issue describes them: a tier-3 sandbox is approved at
 // once; a production deploy is tier 1, its requester cannot approve it, and an approver and
 // a security reviewer approve it from their inboxes — all with plain forms.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, Page, test } from '@playwright/test';
 import { hydrated, signIn } from './helpers';
+
+const dir = process.env.GATEHOUSE_E2E_DIR ?? '/tmp/gatehouse-e2e';
+const gatehouse = `${__dirname}/../../target/debug/gatehouse`;
+
+/** `gatehouse bundle verify FILE` with the portal's key: exit status and output. */
+function verify(file: string): { status: number | null; out: string } {
+  const run = spawnSync(gatehouse, ['bundle', 'verify', file], {
+    env: { ...process.env, GATEHOUSE_AUDIT_KEY_FILE: `${dir}/gatehouse-audit.key`, RUST_LOG: 'error' },
+    encoding: 'utf8',
+  });
+  return { status: run.status, out: run.stdout + run.stderr };
+}
+
+/** Downloads the request's bundle, checks it verifies, and that a tampered copy does not. */
+async function downloadAndVerify(page: Page, name: string) {
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download the signed bundle' }).click();
+  const file = `${dir}/${name}.bundle.json`;
+  await (await download).saveAs(file);
+  const ok = verify(file);
+  expect(ok.out).toContain('OK: bundle sha256:');
+  expect(ok.status).toBe(0);
+  const bundle = JSON.parse(readFileSync(file, 'utf8'));
+  bundle.files[0].content += '\n# tampered\n';
+  writeFileSync(`${dir}/${name}-tampered.bundle.json`, JSON.stringify(bundle));
+  const bad = verify(`${dir}/${name}-tampered.bundle.json`);
+  expect(bad.status).toBe(1);
+  expect(bad.out).toContain('does not match its sha256');
+  return ok.out;
+}
 
 async function preview(page: Page, template: string, fields: Record<string, string>) {
   await page.goto(`/templates/${template}`);
@@ -14,15 +46,17 @@ async function preview(page: Page, template: string, fields: Record<string, stri
   await page.getByRole('button', { name: 'Preview' }).click();
 }
 
-test('a developer gets a tier-3 sandbox at once', async ({ page }) => {
+test('a developer gets a tier-3 sandbox at once and downloads its signed bundle', async ({ page }) => {
   await signIn(page, 'developer', '/templates');
   await hydrated(page);
   await preview(page, 'sandbox-environment', { 'Sandbox name *': 'e2e-sandbox' });
   await expect(page.locator('.verdict')).toContainText('Policy passes.');
   await page.getByRole('button', { name: 'Request it (approved at once)' }).click();
   await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
-  await expect(page.locator('.badge.status-approved')).toHaveText('approved');
+  await expect(page.locator('.badge.status-fulfilled')).toHaveText('fulfilled');
   await expect(page.locator('.timeline')).toContainText('approved automatically');
+  const out = await downloadAndVerify(page, 'sandbox');
+  expect(out).toContain('approvers: automatic (tier 3, policy passed)');
   await expect(page.locator('.request-rule')).toContainText('Sandbox lives until');
   await page.goto('/requests');
   await expect(page.locator('.requests-table')).toContainText('Sandbox environment for e2e-sandbox');
@@ -59,10 +93,13 @@ test('a production deploy needs an approver and a security reviewer, never its r
   await hydrated(security);
   await security.locator('.requests-table tr', { hasText: 'for checkout-api' }).last().getByRole('link').click();
   await security.getByRole('button', { name: 'Approve' }).click();
-  await expect(security.locator('.badge.status-approved')).toHaveText('approved');
+  await expect(security.locator('.badge.status-fulfilled')).toHaveText('fulfilled');
 
   await dev.goto(url);
-  await expect(dev.locator('.badge.status-approved')).toHaveText('approved');
+  await expect(dev.locator('.badge.status-fulfilled')).toHaveText('fulfilled');
   await expect(dev.locator('.timeline')).toContainText('Approved as approver.');
   await expect(dev.locator('.timeline')).toContainText('Approved as security-reviewer.');
+  const out = await downloadAndVerify(dev, 'deploy');
+  expect(out).toContain('template:  production-deploy@3.0.1');
+  expect(out).toContain('Avery Approver (approver), Sam Security (security-reviewer)');
 });

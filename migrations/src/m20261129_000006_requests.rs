@@ -35,6 +35,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(Requests::SandboxExpiredAt))
                     .col(timestamp_with_time_zone(Requests::PendingUntil))
                     .col(text_null(Requests::Reason))
+                    .col(text_null(Requests::Bundle))
                     .col(timestamp_with_time_zone_null(Requests::DecidedAt))
                     .col(timestamp_with_time_zone(Requests::CreatedAt))
                     .col(timestamp_with_time_zone(Requests::UpdatedAt))
@@ -150,6 +151,7 @@ enum Requests {
     SandboxExpiredAt,
     PendingUntil,
     Reason,
+    Bundle,
     DecidedAt,
     CreatedAt,
     UpdatedAt,

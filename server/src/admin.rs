@@ -74,6 +74,121 @@ pub fn audit_keygen(out: &Path) -> ExitCode {
     }
 }
 
+/// `gatehouse bundle verify`: exit 0 and the provenance when the bundle is intact and
+/// signed by the portal's key, 1 with the reason when it is not, 2 when it cannot be checked.
+pub fn bundle_verify(config: &Config, file: &Path, public_key: Option<&str>) -> ExitCode {
+    use crate::requests::bundle;
+    let public = match public_key {
+        Some(text) => match parse_public_key(text) {
+            Ok(k) => k,
+            Err(e) => return fail(e),
+        },
+        None => match AuditKey::from_file(&config.audit_key_file) {
+            Ok(k) => k.public(),
+            Err(e) => {
+                return fail(format!(
+                    "{e}; pass --public-key (from /.well-known/gatehouse/audit-key) to verify without the private key"
+                ));
+            }
+        },
+    };
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => return fail(format!("cannot read `{}`: {e}", file.display())),
+    };
+    let value: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            println!("FAILED: `{}` is not a bundle: {e}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    match bundle::verify(&value, &public) {
+        Err(e) => {
+            println!("FAILED: {e}");
+            ExitCode::from(1)
+        }
+        Ok(ok) => {
+            let p = &ok.statement["predicate"];
+            let def = &p["buildDefinition"];
+            let internal = &def["internalParameters"];
+            let approvers: Vec<String> = internal["approvers"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|x| {
+                            format!(
+                                "{} ({})",
+                                x["name"].as_str().unwrap_or("?"),
+                                x["role"].as_str().unwrap_or("?")
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            println!(
+                "OK: bundle sha256:{} signed by key {}",
+                ok.digest, ok.key_id
+            );
+            println!(
+                "template:  {}@{} (sha256:{})",
+                def["externalParameters"]["template"]["id"]
+                    .as_str()
+                    .unwrap_or("?"),
+                def["externalParameters"]["template"]["version"]
+                    .as_str()
+                    .unwrap_or("?"),
+                def["resolvedDependencies"][0]["digest"]["sha256"]
+                    .as_str()
+                    .unwrap_or("?")
+            );
+            println!(
+                "requester: {}",
+                internal["requester"]["name"].as_str().unwrap_or("?")
+            );
+            println!(
+                "approvers: {}",
+                if approvers.is_empty() {
+                    "automatic (tier 3, policy passed)".to_string()
+                } else {
+                    approvers.join(", ")
+                }
+            );
+            println!("tier:      {}", internal["tier"]);
+            println!(
+                "policies:  sha256:{}",
+                internal["policy"]["digest"]["sha256"]
+                    .as_str()
+                    .unwrap_or("?")
+            );
+            println!(
+                "times:     requested {}, approved {}",
+                p["runDetails"]["metadata"]["startedOn"]
+                    .as_str()
+                    .unwrap_or("?"),
+                p["runDetails"]["metadata"]["finishedOn"]
+                    .as_str()
+                    .unwrap_or("?")
+            );
+            println!(
+                "portal:    {} {}",
+                p["runDetails"]["builder"]["id"].as_str().unwrap_or("?"),
+                p["runDetails"]["builder"]["version"]["gatehouse"]
+                    .as_str()
+                    .unwrap_or("?")
+            );
+            for f in ok.statement["subject"].as_array().into_iter().flatten() {
+                println!(
+                    "file:      {} sha256:{}",
+                    f["name"].as_str().unwrap_or("?"),
+                    f["digest"]["sha256"].as_str().unwrap_or("?")
+                );
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
 /// `gatehouse audit verify`: exit 0 if the chain and every checkpoint hold, 1 if not (the
 /// first failing event is named), 2 if it could not be checked.
 pub fn audit_verify(

@@ -69,12 +69,29 @@ pub enum Command {
         #[arg(long)]
         catalog: Option<PathBuf>,
     },
+    /// Signed request bundles.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
     /// API tokens for automation.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BundleCommand {
+    /// Check a bundle's files, provenance digest and signature against the portal's key and
+    /// print its provenance; exits 1 if anything was changed, 2 if it cannot be checked.
+    Verify {
+        /// The downloaded `.bundle.json`.
+        file: PathBuf,
+        /// Base64 ed25519 public key (from /.well-known/gatehouse/audit-key); default: the
+        /// key of GATEHOUSE_AUDIT_KEY_FILE.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -174,6 +191,9 @@ pub fn run() -> ExitCode {
         Command::Redact { plain, list } => redact(&sanitizer, plain, list),
         Command::Policy(PolicyCommand::Test { policies }) => {
             policy_test(&policies.unwrap_or(config.policies_dir))
+        }
+        Command::Bundle(BundleCommand::Verify { file, public_key }) => {
+            crate::admin::bundle_verify(&config, &file, public_key.as_deref())
         }
         Command::CheckCatalog { catalog } => check_catalog(&catalog.unwrap_or(config.catalog_dir)),
         Command::Audit(AuditCommand::Verify {

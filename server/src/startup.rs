@@ -183,6 +183,7 @@ impl Application {
             audit: audit.clone(),
             planner: planner.clone(),
             limits: config.request_limits,
+            builder: config.public_url.to_string(),
         });
         let expiry = spawn_expiry(requests.clone(), EXPIRY_EVERY);
         let revision_sync = revisions::spawn_sync(db.clone(), library.clone(), REVISION_SYNC_EVERY);

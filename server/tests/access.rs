@@ -373,6 +373,13 @@ fn cases() -> Vec<Case> {
             SIGNED_IN_NOT_HERE,
         ),
         case(
+            "GET",
+            "/api/v1/requests/{id}/bundle",
+            "/api/v1/requests/nope/bundle",
+            None,
+            SIGNED_IN_NOT_HERE,
+        ),
+        case(
             "POST",
             "/api/v1/requests/{id}/approve",
             "/api/v1/requests/nope/approve",

@@ -76,9 +76,9 @@ fn a_tier_3_sandbox_is_approved_at_once_with_its_evidence() {
         assert_eq!(status, 201, "{view}");
         assert_eq!(
             (view["status"].as_str(), view["tier"].as_u64()),
-            (Some("approved"), Some(3))
+            (Some("fulfilled"), Some(3))
         );
-        assert_eq!(kinds(&view), vec!["submitted", "approved"]);
+        assert_eq!(kinds(&view), vec!["submitted", "approved", "fulfilled"]);
         assert!(
             view["timeline"][1]["detail"]
                 .as_str()
@@ -158,7 +158,7 @@ fn tier_1_needs_two_people_one_a_security_reviewer_and_never_the_requester() {
         )
         .await;
         assert_eq!(status, 200, "{view}");
-        assert_eq!(view["status"], "approved");
+        assert_eq!(view["status"], "fulfilled");
         let roles: Vec<&str> = view["approvals"]
             .as_array()
             .unwrap()
@@ -168,7 +168,62 @@ fn tier_1_needs_two_people_one_a_security_reviewer_and_never_the_requester() {
         assert_eq!(roles, vec!["approver", "security-reviewer"]);
         assert_eq!(
             kinds(&view),
-            vec!["submitted", "approval", "approval", "approved"]
+            vec!["submitted", "approval", "approval", "approved", "fulfilled"]
+        );
+        // The signed bundle: downloadable by the requester, verified by the CLI, and a
+        // tampered copy is refused with the reason.
+        let resp = dev
+            .get(app.url(view["bundle_url"].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert!(
+            resp.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains(".bundle.json")
+        );
+        let bundle: Value = resp.json().await.unwrap();
+        assert_eq!(
+            bundle["statement"]["_type"],
+            "https://in-toto.io/Statement/v1"
+        );
+        let approvers =
+            &bundle["statement"]["predicate"]["buildDefinition"]["internalParameters"]["approvers"];
+        assert_eq!(approvers.as_array().unwrap().len(), 2);
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.bundle.json");
+        std::fs::write(&good, serde_json::to_string_pretty(&bundle).unwrap()).unwrap();
+        let (code, out, err) = app.gatehouse(&["bundle", "verify", good.to_str().unwrap()]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.starts_with("OK: bundle sha256:"), "{out}");
+        assert!(
+            out.contains("template:  production-deploy@3.0.1")
+                && out.contains("Avery Approver (approver)"),
+            "{out}"
+        );
+        let mut tampered = bundle.clone();
+        let content = tampered["files"][0]["content"]
+            .as_str()
+            .unwrap()
+            .replace("branches: [main]", "branches: ['**']");
+        tampered["files"][0]["content"] = Value::String(content);
+        let bad = dir.path().join("bad.bundle.json");
+        std::fs::write(&bad, tampered.to_string()).unwrap();
+        let (code, out, _) = app.gatehouse(&["bundle", "verify", bad.to_str().unwrap()]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("FAILED: file `.github/workflows/deploy-checkout-api-production.yml` does not match its sha256"), "{out}");
+        // Someone who may not see the request gets no bundle either.
+        let oncall = app.client_as(Some("oncall")).await;
+        assert_eq!(
+            oncall
+                .get(app.url(view["bundle_url"].as_str().unwrap()))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
         );
         // Decided: nothing more can happen.
         let (status, _) = post(
@@ -240,7 +295,7 @@ fn tier_2_is_one_owner_or_approver_and_a_rejection_ends_it_with_a_reason() {
             json!({}),
         )
         .await;
-        assert_eq!(view["status"], "approved");
+        assert_eq!(view["status"], "fulfilled");
     })
 }
 
@@ -330,6 +385,7 @@ async fn desk(app: &TestApp) -> server::requests::desk::RequestDesk {
         ),
         planner: Arc::new(planner),
         limits: Default::default(),
+        builder: app.base.clone(),
     }
 }
 
@@ -376,7 +432,7 @@ fn pending_requests_and_sandboxes_expire_and_the_expiry_is_recorded() {
         assert!(view["sandbox_expired_at"].is_string());
         assert_eq!(
             kinds(&view),
-            vec!["submitted", "approved", "sandbox_expired"]
+            vec!["submitted", "approved", "fulfilled", "sandbox_expired"]
         );
     })
 }
@@ -419,9 +475,12 @@ fn racing_decisions_end_in_exactly_one_valid_state() {
             let (_, now) = get(&dev, &app, &format!("/api/v1/requests/{id}")).await;
             // Every event of the winner is recorded, nothing of the loser.
             match now["status"].as_str().unwrap() {
-                "approved" => {
+                "fulfilled" => {
                     assert_eq!((approve.0, cancel.0), (200, 409));
-                    assert_eq!(kinds(&now), vec!["submitted", "approval", "approved"]);
+                    assert_eq!(
+                        kinds(&now),
+                        vec!["submitted", "approval", "approved", "fulfilled"]
+                    );
                 }
                 "cancelled" => {
                     assert_eq!((approve.0, cancel.0), (409, 200));

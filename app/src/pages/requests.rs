@@ -183,6 +183,12 @@ fn Request(r: RequestView, decide: ServerAction<DecideRequest>) -> impl IntoView
             {r.sandbox_expires_at.clone().map(|at| view! { <p>"Sandbox lives until "{at}"."</p> })}
             {r.sandbox_expired_at.clone().map(|at| view! { <p>"Sandbox expired "{at}"."</p> })}
         </div>
+        {r.bundle_url.clone().map(|url| view! {
+            <p class="bundle">
+                <a class="btn primary" href=url download="">"Download the signed bundle"</a>
+                " "<span class="muted">"Files, provenance (in-toto, SLSA) and signature; check it with "<code>"gatehouse bundle verify FILE"</code>"."</span>
+            </p>
+        })}
         {decisions}
         <h2>"Timeline"</h2>
         <ol class="timeline">

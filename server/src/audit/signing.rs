@@ -106,6 +106,24 @@ impl AuditKey {
     }
 }
 
+impl AuditKey {
+    /// Base64 signature over any message (bundles sign their digest this way).
+    pub fn sign(&self, message: &[u8]) -> String {
+        B64.encode(self.key.sign(message).to_bytes())
+    }
+}
+
+/// Whether `signature` (base64) signs `message` under `public`.
+pub fn signed_by(public: &VerifyingKey, message: &[u8], signature: &str) -> bool {
+    let Ok(bytes) = B64.decode(signature.trim()) else {
+        return false;
+    };
+    let Ok(sig) = Signature::from_slice(&bytes) else {
+        return false;
+    };
+    public.verify(message, &sig).is_ok()
+}
+
 /// Parses a base64 public key (as served at the well-known URL).
 pub fn parse_public_key(text: &str) -> Result<VerifyingKey, KeyError> {
     let bad = || KeyError::BadPublicKey(text.to_string());

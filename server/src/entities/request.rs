@@ -34,6 +34,8 @@ pub struct Model {
     pub sandbox_expired_at: Option<ChronoDateTimeUtc>,
     pub pending_until: ChronoDateTimeUtc,
     pub reason: Option<String>,
+    /// The signed bundle (JSON) once fulfilled.
+    pub bundle: Option<String>,
     pub decided_at: Option<ChronoDateTimeUtc>,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,

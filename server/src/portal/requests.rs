@@ -325,5 +325,9 @@ fn to_view(who: &Identity, record: &RequestRecord) -> RequestView {
         can_approve: pending && decider && !already,
         can_reject: pending && decider,
         can_cancel: pending && r.requester == who.subject,
+        bundle_url: r
+            .bundle
+            .is_some()
+            .then(|| format!("/api/v1/requests/{}/bundle", r.id)),
     }
 }

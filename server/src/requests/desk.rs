@@ -127,6 +127,8 @@ pub struct RequestDesk {
     pub audit: AuditLog,
     pub planner: Arc<Planner>,
     pub limits: Limits,
+    /// The portal's public URL: the builder id in provenance.
+    pub builder: String,
 }
 
 impl RequestDesk {
@@ -191,6 +193,7 @@ impl RequestDesk {
             sandbox_expired_at: Set(None),
             pending_until: Set(now + self.limits.pending_ttl),
             reason: Set(None),
+            bundle: Set(None),
             decided_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
@@ -254,6 +257,7 @@ impl RequestDesk {
                 Some(detail),
             )
             .await?;
+            self.fulfil(&txn, &id, now).await?;
             request::Entity::find_by_id(id.clone())
                 .one(&txn)
                 .await?
@@ -263,6 +267,56 @@ impl RequestDesk {
         };
         txn.commit().await?;
         Ok(model)
+    }
+
+    /// approved → fulfilled: the signed bundle, in the approval's transaction.
+    async fn fulfil(
+        &self,
+        txn: &DatabaseTransaction,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), RequestError> {
+        let record = load(txn, id).await?.ok_or(RequestError::NotFound)?;
+        let key = self.audit.key();
+        let bundle =
+            super::bundle::build(&record.request, &record.approvals, now, &self.builder, key);
+        let digest = bundle["digest"]["sha256"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        self.audit
+            .append(
+                txn,
+                &Event::by_name(SYSTEM, "signing", "request.fulfil", format!("request:{id}"))
+                    .details(json!({"bundle_sha256": digest, "key": key.key_id()})),
+            )
+            .await?;
+        let done = request::Entity::update_many()
+            .col_expr(request::Column::Status, Expr::value("fulfilled"))
+            .col_expr(request::Column::Bundle, Expr::value(bundle.to_string()))
+            .col_expr(request::Column::UpdatedAt, Expr::value(now))
+            .filter(request::Column::Id.eq(id))
+            .filter(request::Column::Status.eq("approved"))
+            .exec(txn)
+            .await?;
+        if done.rows_affected != 1 {
+            return Err(RequestError::Conflict(
+                "This request changed in the meantime; reload it.".into(),
+            ));
+        }
+        add_event(
+            txn,
+            id,
+            "fulfilled",
+            SYSTEM,
+            "Gatehouse",
+            Some(format!(
+                "Bundle signed: sha256:{digest} (key {}).",
+                key.key_id()
+            )),
+        )
+        .await?;
+        Ok(())
     }
 
     /// A sandbox request's time to live in hours, by its template's mapping.
@@ -411,6 +465,7 @@ impl RequestDesk {
                 )),
             )
             .await?;
+            self.fulfil(&txn, id, now).await?;
         }
         let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
         txn.commit().await?;

@@ -1,6 +1,7 @@
 //! Template and sandbox requests: the dry run (preview), risk tiers, approval rules and
 //! the request desk with its state machine.
 
+pub mod bundle;
 pub mod desk;
 pub mod preview;
 pub mod rules;

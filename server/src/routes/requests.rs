@@ -25,6 +25,47 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/requests/{id}/approve", post(approve))
         .route("/api/v1/requests/{id}/reject", post(reject))
         .route("/api/v1/requests/{id}/cancel", post(cancel))
+        .route("/api/v1/requests/{id}/bundle", get(bundle))
+}
+
+/// The signed bundle of a fulfilled request, as a download.
+async fn bundle(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    // Visible exactly when the request is.
+    requests_api::view(&state.requests, &state.guard, &principal, &id).await?;
+    let record = state
+        .requests
+        .find(&id)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .ok_or(AppError::NotFound)?;
+    let text = record.request.bundle.as_deref().ok_or_else(|| {
+        AppError::Conflict(format!(
+            "This request is {}; a bundle exists once it is approved.",
+            record.request.status
+        ))
+    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| AppError::Internal(e.into()))?;
+    let body = serde_json::to_string_pretty(&value).map_err(|e| AppError::Internal(e.into()))?;
+    let name = crate::requests::bundle::file_name(&record.request);
+    Ok((
+        [
+            (
+                http::header::CONTENT_TYPE,
+                crate::requests::bundle::MEDIA_TYPE.to_string(),
+            ),
+            (
+                http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

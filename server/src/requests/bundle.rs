@@ -1,0 +1,346 @@
+//! What an approved request yields: the rendered files, an in-toto Statement v1 with a
+//! SLSA provenance v1 predicate (template id, version and digest, parameters, policy digest
+//! and results, requester, approvers, times, portal version), and an ed25519 signature over
+//! the bundle's digest. `gatehouse bundle verify` checks all of it offline.
+
+use chrono::{DateTime, Utc};
+use ed25519_dalek::VerifyingKey;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::audit::signing::{AuditKey, key_id, signed_by};
+use crate::entities::{approval, request};
+
+pub const MEDIA_TYPE: &str = "application/vnd.gatehouse.bundle.v1+json";
+pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+pub const PREDICATE_TYPE: &str = "https://slsa.dev/provenance/v1";
+pub const BUILD_TYPE: &str = "https://gatehouse.dev/template-request/v1";
+
+/// JSON with object keys sorted at every level and no spaces: the bytes that are hashed.
+pub fn canonical(value: &Value) -> String {
+    fn sorted(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                let mut out = serde_json::Map::new();
+                for (k, v) in entries {
+                    out.insert(k.clone(), sorted(v));
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    // Keys are written in order whatever map type serde_json was built with.
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, k) in keys.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String((*k).clone()).to_string());
+                    out.push(':');
+                    write(&map[*k], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(v, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(&sorted(value), &mut out);
+    out
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The digest the signature covers: of the canonical `{"files", "statement"}`.
+pub fn digest(files: &Value, statement: &Value) -> String {
+    sha256(canonical(&json!({"files": files, "statement": statement})).as_bytes())
+}
+
+/// The message signed: `gatehouse-bundle-v1:sha256:<digest>`.
+fn message(digest: &str) -> Vec<u8> {
+    format!("gatehouse-bundle-v1:sha256:{digest}").into_bytes()
+}
+
+fn time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Builds and signs the bundle of an approved request.
+pub fn build(
+    r: &request::Model,
+    approvals: &[approval::Model],
+    approved_at: DateTime<Utc>,
+    builder_id: &str,
+    key: &AuditKey,
+) -> Value {
+    let rendered: Vec<Value> = serde_json::from_str(&r.files).unwrap_or_default();
+    let files: Vec<Value> = rendered
+        .iter()
+        .map(|f| {
+            let content = f["content"].as_str().unwrap_or_default();
+            json!({"path": f["path"], "content": content, "sha256": sha256(content.as_bytes())})
+        })
+        .collect();
+    let subject: Vec<Value> = files
+        .iter()
+        .map(|f| json!({"name": f["path"], "digest": {"sha256": f["sha256"]}}))
+        .collect();
+    let parameters: Value = serde_json::from_str(&r.parameters).unwrap_or(Value::Null);
+    let policy: Value = serde_json::from_str(&r.policy_results).unwrap_or(Value::Null);
+    let groups: Value = serde_json::from_str(&r.requester_groups).unwrap_or(Value::Null);
+    let statement = json!({
+        "_type": STATEMENT_TYPE,
+        "subject": subject,
+        "predicateType": PREDICATE_TYPE,
+        "predicate": {
+            "buildDefinition": {
+                "buildType": BUILD_TYPE,
+                "externalParameters": {
+                    "template": {"id": r.template_id, "version": r.template_version},
+                    "parameters": parameters,
+                },
+                "internalParameters": {
+                    "tier": r.tier,
+                    "policy": {"digest": {"sha256": r.policy_digest}, "results": policy},
+                    "requester": {"subject": r.requester, "name": r.requester_name, "groups": groups},
+                    "approvers": approvals.iter().map(|a| json!({
+                        "subject": a.approver, "name": a.approver_name, "role": a.as_role, "at": time(a.at),
+                    })).collect::<Vec<_>>(),
+                    "automatic": approvals.is_empty(),
+                },
+                "resolvedDependencies": [{
+                    "uri": format!("gatehouse:template/{}@{}", r.template_id, r.template_version),
+                    "digest": {"sha256": r.template_digest},
+                }],
+            },
+            "runDetails": {
+                "builder": {"id": builder_id, "version": {"gatehouse": env!("CARGO_PKG_VERSION")}},
+                "metadata": {
+                    "invocationId": format!("request:{}", r.id),
+                    "startedOn": time(r.created_at),
+                    "finishedOn": time(approved_at),
+                },
+            },
+        },
+    });
+    let files = Value::Array(files);
+    let digest = digest(&files, &statement);
+    json!({
+        "mediaType": MEDIA_TYPE,
+        "files": files,
+        "statement": statement,
+        "digest": {"sha256": digest},
+        "signature": {
+            "algorithm": "ed25519",
+            "keyid": key.key_id(),
+            "publicKey": crate::audit::signing::public_key_text(&key.public()),
+            "sig": key.sign(&message(&digest)),
+        },
+    })
+}
+
+/// Why a bundle does not verify.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum VerifyError {
+    #[error("not a Gatehouse bundle: {0}")]
+    Malformed(String),
+    #[error("file `{0}` does not match its sha256 (the file was changed)")]
+    FileChanged(String),
+    #[error("file `{0}` does not match the provenance subject (files or subjects were changed)")]
+    Subject(String),
+    #[error(
+        "the bundle digest does not match its contents (expected {expected}, computed {actual})"
+    )]
+    Digest { expected: String, actual: String },
+    #[error("the signature is not valid for this digest under key {0}")]
+    Signature(String),
+}
+
+/// What a verified bundle says.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub digest: String,
+    pub key_id: String,
+    pub statement: Value,
+}
+
+/// Checks every file against its digest and the statement's subjects, the bundle digest,
+/// and the signature under `public` (the portal's key, not the one the bundle carries).
+pub fn verify(bundle: &Value, public: &VerifyingKey) -> Result<Verified, VerifyError> {
+    let malformed = |what: &str| VerifyError::Malformed(what.to_string());
+    if bundle["mediaType"] != MEDIA_TYPE {
+        return Err(malformed("mediaType is missing or unknown"));
+    }
+    let files = bundle["files"]
+        .as_array()
+        .ok_or_else(|| malformed("no files"))?;
+    let statement = &bundle["statement"];
+    if statement["_type"] != STATEMENT_TYPE || statement["predicateType"] != PREDICATE_TYPE {
+        return Err(malformed(
+            "the statement is not an in-toto v1 SLSA provenance",
+        ));
+    }
+    let subjects = statement["subject"]
+        .as_array()
+        .ok_or_else(|| malformed("no subjects"))?;
+    if subjects.len() != files.len() {
+        return Err(VerifyError::Subject("(count)".into()));
+    }
+    for file in files {
+        let path = file["path"]
+            .as_str()
+            .ok_or_else(|| malformed("a file without a path"))?;
+        let content = file["content"]
+            .as_str()
+            .ok_or_else(|| malformed("a file without content"))?;
+        let actual = sha256(content.as_bytes());
+        if file["sha256"].as_str() != Some(actual.as_str()) {
+            return Err(VerifyError::FileChanged(path.into()));
+        }
+        let listed = subjects
+            .iter()
+            .any(|s| s["name"] == path && s["digest"]["sha256"].as_str() == Some(actual.as_str()));
+        if !listed {
+            return Err(VerifyError::Subject(path.into()));
+        }
+    }
+    let expected = bundle["digest"]["sha256"]
+        .as_str()
+        .ok_or_else(|| malformed("no digest"))?;
+    let actual = digest(&bundle["files"], statement);
+    if expected != actual {
+        return Err(VerifyError::Digest {
+            expected: expected.into(),
+            actual,
+        });
+    }
+    let sig = bundle["signature"]["sig"]
+        .as_str()
+        .ok_or_else(|| malformed("no signature"))?;
+    let kid = key_id(public);
+    if !signed_by(public, &message(&actual), sig) {
+        return Err(VerifyError::Signature(kid));
+    }
+    Ok(Verified {
+        digest: actual,
+        key_id: kid,
+        statement: statement.clone(),
+    })
+}
+
+/// The file name offered for download.
+pub fn file_name(r: &request::Model) -> String {
+    format!(
+        "{}-{}.bundle.json",
+        r.template_id,
+        &r.id[..8.min(r.id.len())]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (request::Model, AuditKey) {
+        let now = Utc::now();
+        let r = request::Model {
+            id: "0b6f3c1e-1111-4222-8333-944455556666".into(),
+            template_id: "sandbox-environment".into(),
+            template_version: "1.1.0".into(),
+            template_digest: "ab".repeat(32),
+            kind: "sandbox".into(),
+            title: "Sandbox".into(),
+            parameters: r#"{"name":"box","ttl_hours":24}"#.into(),
+            files: r#"[{"path":"sandboxes/box.yaml","content":"kind: Sandbox\n"}]"#.into(),
+            policy_results: "[]".into(),
+            policy_digest: "cd".repeat(32),
+            tier: 3,
+            owners: r#"["team-platform"]"#.into(),
+            status: "approved".into(),
+            requester: "dev".into(),
+            requester_name: "Dana".into(),
+            requester_groups: r#"["developers"]"#.into(),
+            team: None,
+            sandbox_units: Some(1),
+            sandbox_expires_at: None,
+            sandbox_expired_at: None,
+            pending_until: now,
+            reason: None,
+            bundle: None,
+            decided_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        (r, AuditKey::generate())
+    }
+
+    #[test]
+    fn a_bundle_verifies_and_any_change_is_caught() {
+        let (r, key) = sample();
+        let bundle = build(&r, &[], Utc::now(), "http://127.0.0.1:3000/", &key);
+        let ok = verify(&bundle, &key.public()).unwrap();
+        assert_eq!(
+            ok.statement["predicate"]["buildDefinition"]["externalParameters"]["template"]["id"],
+            "sandbox-environment"
+        );
+
+        let mut content = bundle.clone();
+        content["files"][0]["content"] = json!("kind: Sandbox\nprivileged: true\n");
+        assert_eq!(
+            verify(&content, &key.public()).unwrap_err(),
+            VerifyError::FileChanged("sandboxes/box.yaml".into())
+        );
+
+        let mut both = content.clone();
+        both["files"][0]["sha256"] = json!(sha256(b"kind: Sandbox\nprivileged: true\n"));
+        assert!(matches!(
+            verify(&both, &key.public()).unwrap_err(),
+            VerifyError::Subject(_)
+        ));
+
+        let mut provenance = bundle.clone();
+        provenance["statement"]["predicate"]["buildDefinition"]["internalParameters"]["tier"] =
+            json!(1);
+        assert!(matches!(
+            verify(&provenance, &key.public()).unwrap_err(),
+            VerifyError::Digest { .. }
+        ));
+
+        // Re-signed with another key: the portal's key does not accept it.
+        let other = AuditKey::generate();
+        let forged = build(&r, &[], Utc::now(), "http://127.0.0.1:3000/", &other);
+        assert!(matches!(
+            verify(&forged, &key.public()).unwrap_err(),
+            VerifyError::Signature(_)
+        ));
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_level() {
+        assert_eq!(
+            canonical(&json!({"b": 1, "a": {"d": [2, {"f": 1, "e": 0}], "c": "x"}})),
+            r#"{"a":{"c":"x","d":[2,{"e":0,"f":1}]},"b":1}"#
+        );
+    }
+}
