@@ -16,3 +16,12 @@ sandbox_max_ttl_hours := 168
 sandbox_warn_ttl_hours := 72
 
 sandbox_large_max_ttl_hours := 72
+
+# Kubernetes namespaces no template may write to.
+system_namespaces := {"kube-system", "kube-public", "kube-node-lease", "gatehouse", "cert-manager", "istio-system"}
+
+# Namespaces that serve production traffic: a manifest in one is a production change.
+production_namespaces := {"payments", "checkout", "identity", "ledger"}
+
+# Cloud accounts that hold production: assuming a role in one is a production change.
+production_aws_accounts := {"210987654321", "345678901234"}

@@ -2,6 +2,7 @@
 # review: tier 1 (two approvals, one of them a security reviewer).
 package gatehouse.policy.escalations
 
+import data.gatehouse.config
 import data.gatehouse.lib.workflows
 
 escalate contains {
@@ -55,4 +56,28 @@ escalate contains {
 	"msg": "Opens network ingress from outside the cluster.",
 } if {
 	input.parameters.expose_ingress == true
+}
+
+# What the files do, whatever the parameters say: a manifest in a production namespace, or a
+# role assumed in a production cloud account.
+escalate contains {
+	"rule": "touches_production",
+	"tier": 1,
+	"msg": sprintf("%s writes to the production namespace `%s`.", [f.path, f.parsed.metadata.namespace]),
+} if {
+	some f in input.files
+	is_object(f.parsed)
+	f.parsed.metadata.namespace in config.production_namespaces
+}
+
+escalate contains {
+	"rule": "touches_production",
+	"tier": 1,
+	"msg": sprintf("%s assumes a role in the production account %s.", [s.file, account]),
+} if {
+	some s in workflows.steps
+	role := object.get(object.get(s.step, "with", {}), "role-to-assume", "")
+	is_string(role)
+	some account in config.production_aws_accounts
+	contains(role, concat("", [":", account, ":"]))
 }

@@ -5,6 +5,7 @@ import data.gatehouse.config
 import data.gatehouse.lib.workflows
 
 protected(branch) if {
+	is_string(branch)
 	some pattern in config.protected_branches
 	glob.match(pattern, ["/"], branch)
 }
@@ -18,23 +19,25 @@ production_workflows contains f if {
 
 deny contains {
 	"rule": "production_from_protected_branches",
-	"msg": sprintf("%s deploys to production on pushes to `%s`, which is not a protected branch", [f.path, branch]),
+	"msg": sprintf("%s deploys to production on pushes to `%v`, which is not a protected branch", [f.path, branch]),
 	"fix": sprintf("Deploy production from %s.", [concat(" or ", sort(config.protected_branches))]),
 } if {
 	some f in production_workflows
-	some branch in object.get(object.get(f.parsed.on, "push", {}), "branches", [])
+	branches := object.get(workflows.push(f), "branches", [])
+	is_array(branches)
+	some branch in branches
 	not protected(branch)
 }
 
+# `push` without a branch list (no settings, only tags, or branches-ignore) runs on any branch.
 deny contains {
 	"rule": "production_from_protected_branches",
 	"msg": sprintf("%s deploys to production on pushes to any branch", [f.path]),
 	"fix": "List the protected branches under `on.push.branches`.",
 } if {
 	some f in production_workflows
-	is_object(f.parsed.on)
-	"push" in object.keys(f.parsed.on)
-	not object.get(object.get(f.parsed.on, "push", {}), "branches", null)
+	push := workflows.push(f)
+	not is_array(object.get(push, "branches", null))
 }
 
 warn contains {

@@ -2,6 +2,7 @@
 package gatehouse.policy.registries
 
 import data.gatehouse.config
+import data.gatehouse.lib.workflows
 
 # Image references in parsed files: any `image:` string, or `image: {repository: ...}`.
 images contains {"file": f.path, "ref": value} if {
@@ -32,6 +33,34 @@ images contains {"file": f.path, "ref": ref} if {
 	words := [w | some w in split(trim_space(line), " "); w != ""]
 	ref := [w | some i, w in words; i > 0; not startswith(w, "--")][0]
 	lower(ref) != "scratch"
+}
+
+# Where a workflow pushes: docker/build-push-action `tags` (comma or line separated).
+images contains {"file": s.file, "ref": ref} if {
+	some s in workflows.steps
+	startswith(object.get(s.step, "uses", ""), "docker/build-push-action@")
+	tags := object.get(object.get(s.step, "with", {}), "tags", "")
+	is_string(tags)
+	some raw in split(replace(tags, "\n", ","), ",")
+	ref := trim_space(raw)
+	ref != ""
+}
+
+# docker/login-action hands the job's credentials to `registry` (Docker Hub without one).
+deny contains {
+	"rule": "allowed_registries",
+	"msg": sprintf("%s: logs in to `%v`, which is not an allowed registry, and would hand it the job's credentials", [s.file, registry]),
+	"fix": sprintf("Log in only to %s.", [concat(" or ", sort({split(r, "/")[0] | some r in config.allowed_registries}))]),
+} if {
+	some s in workflows.steps
+	startswith(object.get(s.step, "uses", ""), "docker/login-action@")
+	registry := object.get(object.get(s.step, "with", {}), "registry", "docker.io")
+	not allowed_host(registry)
+}
+
+allowed_host(host) if {
+	some r in config.allowed_registries
+	split(r, "/")[0] == host
 }
 
 allowed(ref) if {

@@ -440,6 +440,13 @@ fn cases() -> Vec<Case> {
             SIGNED_IN_NOT_HERE,
         ),
         case("GET", "/approvals", "/approvals", None, EVERYONE_SIGNED_IN),
+        case(
+            "GET",
+            "/api/v1/openapi.json",
+            "/api/v1/openapi.json",
+            None,
+            PUBLIC,
+        ),
         case("GET", "/drafts", "/drafts", None, OWNERS),
         case("GET", "/drafts/:id", "/drafts/nope", None, OWNERS_MISSING),
         case("GET", "/status", "/status", None, EVERYONE_SIGNED_IN),

@@ -230,13 +230,47 @@ fn production_secrets_iam_and_ingress_escalate_to_tier_1() {
             &dev,
             &app,
             "scheduled-job",
-            json!({"name": "nightly", "namespace": "payments", "image": "registry.example.com/payments/reconcile:1.4.2",
+            json!({"name": "nightly", "namespace": "payments-jobs", "image": "registry.example.com/payments/reconcile:1.4.2",
                    "command": "reconcile --since 24h", "secrets": ["reconcile-db"]}),
         )
         .await;
         assert_eq!(
             (job["tier"].as_u64(), rules(&job, "escalate")),
             (Some(1), vec!["touches_secrets".to_string()])
+        );
+        // The namespace decides, whatever the environment parameter says.
+        let (_, quiet) = preview(
+            &dev,
+            &app,
+            "scheduled-job",
+            json!({"name": "nightly", "namespace": "payments-jobs", "image": "registry.example.com/payments/reconcile:1.4.2",
+                   "command": "reconcile --since 24h", "environment": "staging"}),
+        )
+        .await;
+        assert_eq!(quiet["tier"], 3, "{quiet}");
+        let (_, prod) = preview(
+            &dev,
+            &app,
+            "scheduled-job",
+            json!({"name": "nightly", "namespace": "payments", "image": "registry.example.com/payments/reconcile:1.4.2",
+                   "command": "reconcile --since 24h", "environment": "staging"}),
+        )
+        .await;
+        assert_eq!(
+            (prod["tier"].as_u64(), rules(&prod, "escalate")),
+            (Some(1), vec!["touches_production".to_string()])
+        );
+        let (_, system) = preview(
+            &dev,
+            &app,
+            "scheduled-job",
+            json!({"name": "nightly", "namespace": "kube-system", "image": "registry.example.com/payments/reconcile:1.4.2",
+                   "command": "reconcile"}),
+        )
+        .await;
+        assert_eq!(
+            rules(&system, "deny"),
+            vec!["no_system_namespaces".to_string()]
         );
         let (_, open) = preview(
             &dev,
@@ -437,5 +471,52 @@ fn tokens_need_the_requests_scope_and_anonymous_callers_sign_in() {
             .await
             .unwrap();
         assert_eq!(resp.status(), 200);
+    })
+}
+
+#[test]
+fn the_openapi_document_describes_every_api_route() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let resp = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let doc: Value = resp.json().await.unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        // Every `/api/v1` route and method the routers declare is documented.
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(common::repo_root().join("server/src/routes")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for piece in text.split(".route(\"").skip(1) {
+                let route = &piece[..piece.find('"').unwrap()];
+                if !route.starts_with("/api/v1/") {
+                    continue;
+                }
+                let handlers = &piece[..piece.find(")\n").unwrap_or(piece.len())];
+                for method in ["get", "post"] {
+                    let declared = handlers.contains(&format!("{method}("))
+                        || handlers.contains(&format!(".{method}("));
+                    if declared && doc["paths"][route][method].is_null() {
+                        missing.push(format!("{method} {route}"));
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "undocumented in server/src/routes/openapi.json: {missing:?}"
+        );
+        // References resolve.
+        let text = doc.to_string();
+        for name in text.split("#/components/schemas/").skip(1) {
+            let name = &name[..name.find('"').unwrap()];
+            assert!(
+                !doc["components"]["schemas"][name].is_null(),
+                "missing schema {name}"
+            );
+        }
     })
 }

@@ -207,7 +207,7 @@ fn tier_1_needs_two_people_one_a_security_reviewer_and_never_the_requester() {
         let content = tampered["files"][0]["content"]
             .as_str()
             .unwrap()
-            .replace("branches: [main]", "branches: ['**']");
+            .replace("branches: [\"main\"]", "branches: ['**']");
         tampered["files"][0]["content"] = Value::String(content);
         let bad = dir.path().join("bad.bundle.json");
         std::fs::write(&bad, tampered.to_string()).unwrap();
@@ -285,6 +285,25 @@ fn tier_2_is_one_owner_or_approver_and_a_rejection_ends_it_with_a_reason() {
         )
         .await;
         assert_eq!(status, 409);
+        // An approver cannot approve their own request either; the attempt is audited.
+        let (_, own) = post(&approver, &app, "/api/v1/requests", deploy("staging")).await;
+        let own_id = own["id"].as_str().unwrap();
+        let resp = approver
+            .post(app.url(&format!("/api/v1/requests/{own_id}/approve")))
+            .send()
+            .await
+            .unwrap();
+        let (status, message) = api_error(resp).await;
+        assert_eq!(status, 403);
+        assert!(message.contains("someone else must decide"), "{message}");
+        assert_eq!(
+            count(
+                &app,
+                &format!("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'request.approval' AND outcome = 'denied' AND target = 'request:{own_id}'"),
+            )
+            .await,
+            1
+        );
         // A second staging request: one approval approves it.
         let (_, view) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
         let id = view["id"].as_str().unwrap();

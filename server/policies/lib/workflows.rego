@@ -45,3 +45,24 @@ triggered_by(f, event) if {
 environment(job) := job.environment if is_string(job.environment)
 
 environment(job) := job.environment.name if is_object(job.environment)
+
+# The `push` trigger's settings as an object ({} when `on` names push without settings).
+# Undefined when the workflow does not run on push.
+push(f) := p if {
+	is_object(f.parsed.on)
+	p := f.parsed.on.push
+	is_object(p)
+}
+
+push(f) := {} if {
+	is_object(f.parsed.on)
+	"push" in object.keys(f.parsed.on)
+	not is_object(f.parsed.on.push)
+}
+
+push(f) := {} if f.parsed.on == "push"
+
+push(f) := {} if {
+	is_array(f.parsed.on)
+	"push" in f.parsed.on
+}

@@ -1,5 +1,6 @@
 package gatehouse.test.secrets_registries
 
+import data.gatehouse.policy.parse_errors
 import data.gatehouse.policy.plaintext_secrets
 import data.gatehouse.policy.registries
 
@@ -53,4 +54,22 @@ test_public_images_are_denied if {
 test_lookalike_registry_hosts_are_denied if {
 	k8s := {"image": "registry.example.com.evil.io/api:1"}
 	count(registries.deny) == 1 with input as {"files": [file("a.yaml", "yaml", "", k8s)]}
+}
+
+test_files_that_do_not_parse_are_denied if {
+	inp := {"files": [{"path": "a.yaml", "format": "yaml", "content": "a: [", "parsed": null, "parse_error": "did not find expected ',' or ']'"}, {"path": "Dockerfile", "format": "dockerfile", "content": "", "parsed": null, "parse_error": null}]}
+	rules(parse_errors.deny) == {"rendered_files_parse"} with input as inp
+	count(parse_errors.deny) == 1 with input as inp
+}
+
+push_workflow(registry, tags) := {"files": [file(".github/workflows/image.yml", "yaml", "", {"on": "push", "permissions": {}, "jobs": {"build": {"steps": [
+	{"uses": "docker/login-action@0000000000000000000000000000000000000000", "with": {"registry": registry}},
+	{"uses": "docker/build-push-action@0000000000000000000000000000000000000000", "with": {"tags": tags}},
+]}}})]}
+
+test_pushes_go_only_to_allowed_registries if {
+	count(registries.deny) == 0 with input as push_workflow("ghcr.io", "ghcr.io/example-org/api:${{ github.sha }}")
+	denies := registries.deny with input as push_workflow("ghrc.io", "ghrc.io/example-org/api:1,ghcr.io/example-org/api:1")
+	count(denies) == 2
+	rules(denies) == {"allowed_registries"}
 }

@@ -81,7 +81,10 @@ impl Pattern {
                 "pattern `{source}` must be anchored with ^ and $ so that it checks the whole value"
             ));
         }
-        let regex = regex::Regex::new(source)
+        // `^a|b$` is anchored only in appearance: the body is grouped so that the
+        // anchors hold for every alternative.
+        let body = &source[1..source.len() - 1];
+        let regex = regex::Regex::new(&format!("^(?:{body})$"))
             .map_err(|e| format!("pattern `{source}` does not compile: {e}"))?;
         Ok(Self {
             source: source.to_string(),
@@ -550,6 +553,11 @@ mod tests {
         assert!(
             bad("{name: s, type: string, pattern: '^[a-z]+$', default: 'A'}").contains("default")
         );
+        // Each alternative is anchored, not just the first and the last.
+        let p = param("{name: p, type: string, pattern: '^ab|cd$'}");
+        assert!(p.normalize(&json!("ab")).is_ok());
+        assert!(p.normalize(&json!("abX")).is_err());
+        assert!(p.normalize(&json!("Xcd")).is_err());
     }
 
     #[test]

@@ -59,6 +59,7 @@ pub fn build(
             "digest": template.digest,
         },
         "parameters": values,
+        "sandbox": sandbox_terms(template, values),
         "files": files,
         "secrets": secrets,
         "requester": {
@@ -67,6 +68,23 @@ pub fn build(
             "roles": requester.roles,
         },
     })
+}
+
+/// A sandbox's size, its quota units and its time to live, through the template's mapping
+/// (null for pipelines, or when the mapping does not resolve: policies deny that).
+pub fn sandbox_terms(template: &Template, values: &Values) -> Value {
+    let Some(spec) = &template.sandbox else {
+        return Value::Null;
+    };
+    let size = values.get(&spec.size_param).and_then(Value::as_str);
+    let units = size.and_then(|s| spec.units.get(s));
+    let ttl = values.get(&spec.ttl_param).and_then(Value::as_i64);
+    match (size, units, ttl) {
+        (Some(size), Some(units), Some(ttl)) => {
+            json!({"size": size, "units": units, "ttl_hours": ttl})
+        }
+        _ => Value::Null,
+    }
 }
 
 fn parse(path: &str, content: &str) -> (&'static str, Result<Value, String>) {
@@ -94,6 +112,10 @@ fn parse(path: &str, content: &str) -> (&'static str, Result<Value, String>) {
     }
 }
 
+/// Workflow permission levels, which the generic key=value detector would take for secrets
+/// under keys like `id-token`.
+const PERMISSION_LEVELS: &[&str] = &["read", "write", "none", "read-all", "write-all"];
+
 /// Runs the sanitizer's detectors over every rendered file: where, and what kind.
 pub fn secrets_in(
     sanitizer: &crate::sanitizer::Sanitizer,
@@ -103,6 +125,11 @@ pub fn secrets_in(
     for f in files {
         let found = sanitizer.sanitize(&f.content);
         for finding in found.findings {
+            // `id-token: write` grants a permission; it does not leak one.
+            let value = f.content[finding.start..finding.end].trim();
+            if finding.category == "generic-secret" && PERMISSION_LEVELS.contains(&value) {
+                continue;
+            }
             let line = f.content[..finding.start.min(f.content.len())]
                 .matches('\n')
                 .count()

@@ -130,10 +130,36 @@ pub(crate) fn add_file(
         reason: e.to_string(),
     })?;
     let digest = hex::encode(Sha256::digest(text.as_bytes()));
+    if !name.ends_with("_test.rego") {
+        check_package(&name, &text)?;
+    }
     engine
         .add_policy(name.clone(), text)
         .map_err(|e| compile_error(&name, &e.to_string()))?;
     Ok((name, digest))
+}
+
+/// A policy in any other package would compile and never be applied: refuse it.
+fn check_package(file: &str, text: &str) -> Result<(), PolicyError> {
+    let package = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("package "))
+        .map(str::trim)
+        .unwrap_or("");
+    let policy = package
+        .strip_prefix("gatehouse.policy.")
+        .is_some_and(|name| !name.is_empty() && !name.contains('.'));
+    let helper = package == "gatehouse.config" || package.starts_with("gatehouse.lib.");
+    if policy || helper {
+        Ok(())
+    } else {
+        Err(PolicyError::File {
+            file: file.to_string(),
+            reason: format!(
+                "package `{package}` would never be applied: name policies `gatehouse.policy.<name>`, helpers `gatehouse.lib.<name>` or `gatehouse.config`"
+            ),
+        })
+    }
 }
 
 /// regorus reports `--> file:line:col`, the source line, then `error: reason`.
@@ -222,12 +248,13 @@ impl PolicySet {
         let results = engine
             .eval_query(ROOT.to_string(), false)
             .map_err(|e| PolicyError::Eval(e.to_string()))?;
+        // No policy results at all means no policy ran: fail closed.
         let value = match results.result.first().and_then(|r| r.expressions.first()) {
             Some(expr) => expr
                 .value
                 .to_json_str()
                 .map_err(|e| PolicyError::Eval(e.to_string()))?,
-            None => return Ok(Vec::new()),
+            None => return Err(PolicyError::Eval(format!("{ROOT} is undefined"))),
         };
         let tree: serde_json::Value =
             serde_json::from_str(&value).map_err(|e| PolicyError::Eval(e.to_string()))?;
@@ -239,9 +266,19 @@ impl PolicySet {
                     ("warn", Level::Warn),
                     ("escalate", Level::Escalate),
                 ] {
-                    if let Some(items) = rules.get(key).and_then(|v| v.as_array()) {
-                        for item in items {
-                            findings.push(finding(policy, level, item));
+                    match rules.get(key) {
+                        None => {}
+                        Some(serde_json::Value::Array(items)) => {
+                            for item in items {
+                                findings.push(finding(policy, level, item));
+                            }
+                        }
+                        // `deny if …` (a boolean) or an object: a mistake that would
+                        // otherwise pass everything.
+                        Some(_) => {
+                            return Err(PolicyError::Eval(format!(
+                                "{policy}.{key} must be a set of results (`{key} contains {{…}} if …`)"
+                            )));
                         }
                     }
                 }
@@ -356,5 +393,43 @@ escalate contains {"msg": "bogus tier", "tier": 7} if input.prod
         );
         let quiet = set.evaluate(&serde_json::json!({})).unwrap();
         assert_eq!(quiet.len(), 1);
+    }
+
+    #[test]
+    fn misnamed_or_misshaped_policies_fail_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "typo.rego",
+            "package gatehouse.policies.typo\ndeny contains \"x\" if true\n",
+        );
+        let err = PolicySet::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("typo.rego") && err.contains("would never be applied"),
+            "{err}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "bool.rego",
+            "package gatehouse.policy.bool\ndeny if input.x\n",
+        );
+        let set = PolicySet::load(dir.path()).unwrap();
+        let err = set
+            .evaluate(&serde_json::json!({"x": true}))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bool.deny must be a set"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "config.rego",
+            "package gatehouse.config\nlimit := 3\n",
+        );
+        let err = PolicySet::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("undefined"),
+            "no policy at all fails closed: {err}"
+        );
     }
 }

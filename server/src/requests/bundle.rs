@@ -93,8 +93,10 @@ pub fn build(
     approved_at: DateTime<Utc>,
     builder_id: &str,
     key: &AuditKey,
-) -> Value {
-    let rendered: Vec<Value> = serde_json::from_str(&r.files).unwrap_or_default();
+) -> Result<Value, String> {
+    // Nothing is signed that was not stored intact.
+    let stored = |what: &str, e: serde_json::Error| format!("the stored {what} do not parse: {e}");
+    let rendered: Vec<Value> = serde_json::from_str(&r.files).map_err(|e| stored("files", e))?;
     let files: Vec<Value> = rendered
         .iter()
         .map(|f| {
@@ -106,9 +108,10 @@ pub fn build(
         .iter()
         .map(|f| json!({"name": f["path"], "digest": {"sha256": f["sha256"]}}))
         .collect();
-    let parameters: Value = serde_json::from_str(&r.parameters).unwrap_or(Value::Null);
-    let policy: Value = serde_json::from_str(&r.policy_results).unwrap_or(Value::Null);
-    let groups: Value = serde_json::from_str(&r.requester_groups).unwrap_or(Value::Null);
+    let parameters: Value =
+        serde_json::from_str(&r.parameters).map_err(|e| stored("parameters", e))?;
+    let policy: Value =
+        serde_json::from_str(&r.policy_results).map_err(|e| stored("policy results", e))?;
     let statement = json!({
         "_type": STATEMENT_TYPE,
         "subject": subject,
@@ -123,7 +126,7 @@ pub fn build(
                 "internalParameters": {
                     "tier": r.tier,
                     "policy": {"digest": {"sha256": r.policy_digest}, "results": policy},
-                    "requester": {"subject": r.requester, "name": r.requester_name, "groups": groups},
+                    "requester": {"subject": r.requester, "name": r.requester_name},
                     "approvers": approvals.iter().map(|a| json!({
                         "subject": a.approver, "name": a.approver_name, "role": a.as_role, "at": time(a.at),
                     })).collect::<Vec<_>>(),
@@ -146,7 +149,7 @@ pub fn build(
     });
     let files = Value::Array(files);
     let digest = digest(&files, &statement);
-    json!({
+    Ok(json!({
         "mediaType": MEDIA_TYPE,
         "files": files,
         "statement": statement,
@@ -157,7 +160,7 @@ pub fn build(
             "publicKey": crate::audit::signing::public_key_text(&key.public()),
             "sig": key.sign(&message(&digest)),
         },
-    })
+    }))
 }
 
 /// Why a bundle does not verify.
@@ -298,7 +301,7 @@ mod tests {
     #[test]
     fn a_bundle_verifies_and_any_change_is_caught() {
         let (r, key) = sample();
-        let bundle = build(&r, &[], Utc::now(), "http://127.0.0.1:3000/", &key);
+        let bundle = build(&r, &[], Utc::now(), "http://127.0.0.1:3000/", &key).unwrap();
         let ok = verify(&bundle, &key.public()).unwrap();
         assert_eq!(
             ok.statement["predicate"]["buildDefinition"]["externalParameters"]["template"]["id"],
@@ -329,7 +332,7 @@ mod tests {
 
         // Re-signed with another key: the portal's key does not accept it.
         let other = AuditKey::generate();
-        let forged = build(&r, &[], Utc::now(), "http://127.0.0.1:3000/", &other);
+        let forged = build(&r, &[], Utc::now(), "http://127.0.0.1:3000/", &other).unwrap();
         assert!(matches!(
             verify(&forged, &key.public()).unwrap_err(),
             VerifyError::Signature(_)

@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use crate::audit::{AuditLog, Event, Origin};
+use crate::audit::{AuditLog, Event, Origin, Outcome};
 use crate::auth::Identity;
 use crate::catalog::params::FieldErrors;
 use crate::entities::{approval, request, request_event};
@@ -157,6 +157,12 @@ impl RequestDesk {
         let now = Utc::now();
         let id = uuid::Uuid::new_v4().to_string();
         let sandbox = sandbox_terms(&preview);
+        if preview.template.sandbox.is_some() && sandbox.is_none() {
+            return Err(RequestError::Render(format!(
+                "the sandbox template `{}` does not map its size and time to live",
+                preview.template.id
+            )));
+        }
         let team = sandbox.map(|_| {
             let mut teams: Vec<String> = who
                 .groups
@@ -279,7 +285,8 @@ impl RequestDesk {
         let record = load(txn, id).await?.ok_or(RequestError::NotFound)?;
         let key = self.audit.key();
         let bundle =
-            super::bundle::build(&record.request, &record.approvals, now, &self.builder, key);
+            super::bundle::build(&record.request, &record.approvals, now, &self.builder, key)
+                .map_err(RequestError::Render)?;
         let digest = bundle["digest"]["sha256"]
             .as_str()
             .unwrap_or_default()
@@ -392,6 +399,63 @@ impl RequestDesk {
         origin: &Origin,
         id: &str,
     ) -> Result<RequestRecord, RequestError> {
+        let result = self.approve_inner(who, origin, id).await;
+        self.note_refusal(who, origin, "request.approval", id, &result)
+            .await;
+        result
+    }
+
+    /// A rejection ends the request; the reason is required.
+    pub async fn reject(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        id: &str,
+        reason: &str,
+    ) -> Result<RequestRecord, RequestError> {
+        let result = self.reject_inner(who, origin, id, reason).await;
+        self.note_refusal(who, origin, "request.reject", id, &result)
+            .await;
+        result
+    }
+
+    /// The requester withdraws a pending request.
+    pub async fn cancel(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        id: &str,
+    ) -> Result<RequestRecord, RequestError> {
+        let result = self.cancel_inner(who, origin, id).await;
+        self.note_refusal(who, origin, "request.cancel", id, &result)
+            .await;
+        result
+    }
+
+    /// A refused decision rolled its transaction back; the attempt is still recorded.
+    async fn note_refusal<T>(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        action: &str,
+        id: &str,
+        result: &Result<T, RequestError>,
+    ) {
+        if let Err(RequestError::Refused(reason)) = result {
+            let event = Event::new(Some(who), action, format!("request:{id}"))
+                .outcome(Outcome::Denied)
+                .origin(origin)
+                .details(json!({ "reason": reason }));
+            self.audit.record_or_log(&self.db, &event).await;
+        }
+    }
+
+    async fn approve_inner(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        id: &str,
+    ) -> Result<RequestRecord, RequestError> {
         let txn = self.db.begin().await?;
         self.audit
             .append(
@@ -404,10 +468,10 @@ impl RequestDesk {
         decidable(r, who, Utc::now())?;
         let tier = r.tier.clamp(1, 3) as u8;
         let role = rules::counted_role(who, tier, &record.owners()).ok_or_else(|| {
-            RequestError::Refused(format!(
-                "A tier {tier} request needs {}; you do not hold that role now.",
-                rules::missing(tier, &[]).unwrap_or_default()
-            ))
+            RequestError::Refused(match tier {
+                2 => "A tier 2 request is approved by an owner of the template or an approver; you are neither now.".to_string(),
+                _ => "A tier 1 request is approved by approvers, security reviewers and the template's owners; you hold none of these roles now.".to_string(),
+            })
         })?;
         if record.approvals.iter().any(|a| a.approver == who.subject) {
             return Err(RequestError::Conflict(
@@ -451,7 +515,17 @@ impl RequestDesk {
                         .details(json!({"tier": tier, "approvals": roles.len()})),
                 )
                 .await?;
-            let expires = self.sandbox_hours(r).map(|h| now + Duration::hours(h));
+            let expires = match (r.sandbox_units, self.sandbox_hours(r)) {
+                (None, _) => None,
+                (Some(_), Some(h)) => Some(now + Duration::hours(h)),
+                // Never approve a sandbox that would not expire.
+                (Some(_), None) => {
+                    return Err(RequestError::Render(format!(
+                        "the time to live of this sandbox cannot be read (template `{}`)",
+                        r.template_id
+                    )));
+                }
+            };
             set_status(&txn, id, "pending", "approved", None, now, expires).await?;
             add_event(
                 &txn,
@@ -473,7 +547,7 @@ impl RequestDesk {
     }
 
     /// A rejection ends the request; the reason is required.
-    pub async fn reject(
+    async fn reject_inner(
         &self,
         who: &Identity,
         origin: &Origin,
@@ -520,7 +594,7 @@ impl RequestDesk {
     }
 
     /// The requester withdraws a pending request.
-    pub async fn cancel(
+    async fn cancel_inner(
         &self,
         who: &Identity,
         origin: &Origin,
@@ -708,10 +782,9 @@ fn title(preview: &Preview) -> String {
 
 /// A sandbox's size units and time to live (hours), from its template's mapping.
 fn sandbox_terms(preview: &Preview) -> Option<(u32, u32)> {
-    let spec = preview.template.sandbox.as_ref()?;
-    let size = preview.values.get(&spec.size_param)?.as_str()?;
-    let units = *spec.units.get(size)?;
-    let hours = preview.values.get(&spec.ttl_param)?.as_u64()? as u32;
+    let terms = crate::policy::input::sandbox_terms(&preview.template, &preview.values);
+    let units = u32::try_from(terms.get("units")?.as_u64()?).ok()?;
+    let hours = u32::try_from(terms.get("ttl_hours")?.as_u64()?).ok()?;
     Some((units, hours))
 }
 

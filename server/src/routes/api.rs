@@ -15,7 +15,17 @@ use crate::state::AppState;
 use app::dto::SearchQuery;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/runbooks/search", get(search))
+    Router::new()
+        .route("/api/v1/runbooks/search", get(search))
+        .route("/api/v1/openapi.json", get(openapi))
+}
+
+/// The OpenAPI 3.1 document of the JSON API (public, like the API's own error messages);
+/// the test suite checks it lists every `/api/v1` route.
+const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    ([(http::header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
 /// One hit, exactly as DESIGN.md specifies (tools depend on these names).

@@ -37,11 +37,6 @@ pub fn is_placeholder(value: &str) -> bool {
         "false",
         "example",
         "placeholder",
-        // Permission levels: `id-token: write` in a workflow grants, it does not leak.
-        "read",
-        "write",
-        "read-all",
-        "write-all",
         "your-token",
         "your_token",
         "dummy",

@@ -298,8 +298,6 @@ const LEAVE_ALONE: &[&str] = &[
     "password: <PASSWORD>",
     "DB_PASSWORD=${DB_PASSWORD}",
     "token: changeme",
-    "permissions:\n  id-token: write\n  contents: read",
-    "password: ${{ secrets.REGISTRY_TOKEN }}",
     "api_key: xxxx",
     "secret: ****",
     "password: [REDACTED:generic-secret]",
