@@ -100,13 +100,13 @@ pub async fn submit(
     view(desk, guard, principal, &model.id).await
 }
 
-/// One request, for someone who may see it.
-pub async fn view(
+/// The caller and a request they may see (to anyone else it does not exist).
+async fn visible<'p>(
     desk: &RequestDesk,
     guard: &Guard,
-    principal: &Principal,
+    principal: &'p Principal,
     id: &str,
-) -> Result<RequestView, PortalError> {
+) -> Result<(&'p Identity, RequestRecord), PortalError> {
     let who = guard
         .require(
             principal,
@@ -121,6 +121,36 @@ pub async fn view(
         .map_err(RequestError::from)?
         .filter(|r| may_see(who, &r.request))
         .ok_or(PortalError::NotFound)?;
+    Ok((who, record))
+}
+
+/// The stored bundle of a request the caller may see, with its download name; a conflict
+/// until the request is fulfilled.
+pub async fn bundle(
+    desk: &RequestDesk,
+    guard: &Guard,
+    principal: &Principal,
+    id: &str,
+) -> Result<(String, String), PortalError> {
+    let (_, record) = visible(desk, guard, principal, id).await?;
+    let r = record.request;
+    match r.bundle.clone() {
+        Some(text) => Ok((crate::requests::bundle::file_name(&r), text)),
+        None => Err(PortalError::Conflict(format!(
+            "This request is {}; a bundle exists once it is approved.",
+            r.status
+        ))),
+    }
+}
+
+/// One request, for someone who may see it.
+pub async fn view(
+    desk: &RequestDesk,
+    guard: &Guard,
+    principal: &Principal,
+    id: &str,
+) -> Result<RequestView, PortalError> {
+    let (who, record) = visible(desk, guard, principal, id).await?;
     Ok(to_view(who, &record))
 }
 
@@ -133,20 +163,7 @@ pub async fn decide(
     action: &str,
     reason: &str,
 ) -> Result<RequestView, PortalError> {
-    let who = guard
-        .require(
-            principal,
-            Action::RequestTemplates,
-            Resource::Portal,
-            "requests",
-        )
-        .await?;
-    let found = desk
-        .find(id)
-        .await
-        .map_err(RequestError::from)?
-        .filter(|r| may_see(who, &r.request))
-        .ok_or(PortalError::NotFound)?;
+    let (who, found) = visible(desk, guard, principal, id).await?;
     let record = match action {
         "approve" | "reject" => {
             // Every decision asks `can`, so a denial is audited like any other.

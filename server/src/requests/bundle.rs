@@ -18,21 +18,6 @@ pub const BUILD_TYPE: &str = "https://gatehouse.dev/template-request/v1";
 
 /// JSON with object keys sorted at every level and no spaces: the bytes that are hashed.
 pub fn canonical(value: &Value) -> String {
-    fn sorted(value: &Value) -> Value {
-        match value {
-            Value::Object(map) => {
-                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                let mut out = serde_json::Map::new();
-                for (k, v) in entries {
-                    out.insert(k.clone(), sorted(v));
-                }
-                Value::Object(out)
-            }
-            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-            other => other.clone(),
-        }
-    }
     // Keys are written in order whatever map type serde_json was built with.
     fn write(value: &Value, out: &mut String) {
         match value {
@@ -64,7 +49,7 @@ pub fn canonical(value: &Value) -> String {
         }
     }
     let mut out = String::new();
-    write(&sorted(value), &mut out);
+    write(value, &mut out);
     out
 }
 

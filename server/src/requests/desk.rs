@@ -328,9 +328,11 @@ impl RequestDesk {
 
     /// A sandbox request's time to live in hours, by its template's mapping.
     fn sandbox_hours(&self, r: &request::Model) -> Option<i64> {
-        let spec = self.planner.catalog.get(&r.template_id)?.sandbox.clone()?;
-        let values: Value = serde_json::from_str(&r.parameters).ok()?;
-        values.get(&spec.ttl_param)?.as_i64()
+        let template = self.planner.catalog.get(&r.template_id)?;
+        let values = serde_json::from_str(&r.parameters).ok()?;
+        crate::policy::input::sandbox_terms(template, &values)
+            .get("ttl_hours")?
+            .as_i64()
     }
 
     async fn check_quota(
@@ -546,7 +548,6 @@ impl RequestDesk {
         Ok(record)
     }
 
-    /// A rejection ends the request; the reason is required.
     async fn reject_inner(
         &self,
         who: &Identity,
@@ -593,7 +594,6 @@ impl RequestDesk {
         Ok(record)
     }
 
-    /// The requester withdraws a pending request.
     async fn cancel_inner(
         &self,
         who: &Identity,

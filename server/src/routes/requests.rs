@@ -34,24 +34,10 @@ async fn bundle(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    // Visible exactly when the request is.
-    requests_api::view(&state.requests, &state.guard, &principal, &id).await?;
-    let record = state
-        .requests
-        .find(&id)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .ok_or(AppError::NotFound)?;
-    let text = record.request.bundle.as_deref().ok_or_else(|| {
-        AppError::Conflict(format!(
-            "This request is {}; a bundle exists once it is approved.",
-            record.request.status
-        ))
-    })?;
+    let (name, text) = requests_api::bundle(&state.requests, &state.guard, &principal, &id).await?;
     let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| AppError::Internal(e.into()))?;
+        serde_json::from_str(&text).map_err(|e| AppError::Internal(e.into()))?;
     let body = serde_json::to_string_pretty(&value).map_err(|e| AppError::Internal(e.into()))?;
-    let name = crate::requests::bundle::file_name(&record.request);
     Ok((
         [
             (
