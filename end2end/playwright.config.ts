@@ -2,14 +2,18 @@
 // browser). `.ci/test` builds the server and the WASM bundle, prepares a runbooks folder
 // (samples plus hostile and broken fixtures) and picks free ports.
 //
-// Three servers: a portal with the loopback development sign-in (most tests), a test
+// Four servers: a portal with the loopback development sign-in (most tests) that sends its
+// request notifications to a webhook receiver (end2end/webhooks/receiver.mjs), a test
 // OpenID Connect provider (oidc-provider, end2end/oidc/provider.mjs) and a second portal
 // that signs in through that provider (sso.spec.ts).
 import { defineConfig } from '@playwright/test';
+import { webhookSecret } from './webhooks/shared';
 
 const port = Number(process.env.GATEHOUSE_E2E_PORT ?? 3999);
 const ssoPort = Number(process.env.GATEHOUSE_E2E_SSO_PORT ?? 3998);
 const oidcPort = Number(process.env.GATEHOUSE_E2E_OIDC_PORT ?? 3997);
+const hookPort = Number(process.env.GATEHOUSE_E2E_HOOK_PORT ?? 3996);
+
 const dir = process.env.GATEHOUSE_E2E_DIR ?? '/tmp/gatehouse-e2e';
 const root = `${__dirname}/..`;
 
@@ -40,8 +44,10 @@ function portal(port: number, name: string, env: Record<string, string>) {
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
-  retries: 0,
+  timeout: 60_000,
+  // One retry on CI, where two cores also build and serve: a test that passes only on its
+  // retry is still listed as flaky in the report.
+  retries: process.env.CI ? 1 : 0,
   workers: 1,
   reporter: [['list']],
   use: {
@@ -55,7 +61,22 @@ export default defineConfig({
     },
   },
   webServer: [
-    portal(port, 'gatehouse', { GATEHOUSE_RATE_LIMIT_SIGNIN_PER_MINUTE: '600', RUST_LOG: 'info' }),
+    {
+      command: `node ${__dirname}/webhooks/receiver.mjs`,
+      url: `http://127.0.0.1:${hookPort}/received`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: { HOOK_PORT: String(hookPort) },
+    },
+    portal(port, 'gatehouse', {
+      GATEHOUSE_RATE_LIMIT_SIGNIN_PER_MINUTE: '600',
+      RUST_LOG: 'info',
+      GATEHOUSE_WEBHOOK_URLS: `http://127.0.0.1:${hookPort}/hooks/e2e-path-token`,
+      GATEHOUSE_WEBHOOK_SECRET: webhookSecret,
+      GATEHOUSE_WEBHOOK_RETRY_SECONDS: '1',
+    }),
     {
       command: `node ${__dirname}/oidc/provider.mjs`,
       url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,

@@ -522,6 +522,26 @@ pub struct TimelineEntry {
     pub detail: Option<String>,
 }
 
+/// One webhook notification about a request and how its delivery went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    /// Also the `X-Gatehouse-Delivery` header the receiver got.
+    pub id: String,
+    /// Like `request.approved`.
+    pub event: String,
+    /// Scheme, host and port of the receiver (never its path, which may hold a token).
+    pub target: String,
+    /// `pending` (queued or waiting to retry), `delivered` or `failed` (no attempts left).
+    pub status: String,
+    pub attempts: u32,
+    pub last_status_code: Option<u16>,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    /// When the next attempt is due, while pending.
+    pub next_attempt_at: Option<String>,
+    pub delivered_at: Option<String>,
+}
+
 /// A request with its evidence and timeline, and what the caller may do with it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestView {
@@ -557,6 +577,8 @@ pub struct RequestView {
     pub can_cancel: bool,
     /// Where to download the signed bundle, once fulfilled.
     pub bundle_url: Option<String>,
+    /// Webhook notifications about it, oldest first (empty when none are configured).
+    pub deliveries: Vec<DeliveryView>,
 }
 
 /// A request in a list (mine, or an approver's inbox).

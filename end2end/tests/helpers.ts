@@ -8,7 +8,19 @@ export async function signIn(page: Page, persona: 'developer' | 'approver' | 'se
   await page.waitForURL((url) => url.pathname + url.search + url.hash === next || url.pathname === next);
 }
 
-/** Waits until the WASM bundle has hydrated the page (copy buttons and live search need it). */
+/** Waits until the WASM bundle has hydrated the page (copy buttons and live search need it).
+ * The unoptimized test bundle is large and the CI machine has two cores, so this allows 25 s;
+ * if it still fails, the error carries what the page logged, to tell a slow load from a panic. */
 export async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__gatehouse_hydrated === true, null, { timeout: 15_000 });
+  try {
+    await page.waitForFunction(() => (window as any).__gatehouse_hydrated === true, null, { timeout: 25_000 });
+  } catch (error) {
+    const logged = (await page.consoleMessages()).map((m) => `${m.type()}: ${m.text()}`);
+    const errors = (await page.pageErrors()).map((e) => `pageerror: ${e.message}`);
+    const loads = await page.evaluate(() =>
+      performance.getEntriesByType('resource')
+        .filter((e) => /\.(wasm|js)$/.test(e.name))
+        .map((e) => `${e.name} ${Math.round(e.duration)} ms`));
+    throw new Error(`the page did not hydrate: ${error}\n${[...errors, ...logged, ...loads].join('\n')}`);
+  }
 }

@@ -2,9 +2,11 @@
 // once; a production deploy is tier 1, its requester cannot approve it, and an approver and
 // a security reviewer approve it from their inboxes — all with plain forms.
 import { spawnSync } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, Page, test } from '@playwright/test';
 import { hydrated, signIn } from './helpers';
+import { webhookSecret } from '../webhooks/shared';
 
 const dir = process.env.GATEHOUSE_E2E_DIR ?? '/tmp/gatehouse-e2e';
 const gatehouse = `${__dirname}/../../target/debug/gatehouse`;
@@ -102,4 +104,38 @@ test('a production deploy needs an approver and a security reviewer, never its r
   const out = await downloadAndVerify(dev, 'deploy');
   expect(out).toContain('template:  production-deploy@3.0.1');
   expect(out).toContain('Avery Approver (approver), Sam Security (security-reviewer)');
+});
+
+test('the request page shows its notifications delivered, each signed for the receiver', async ({ page, request }) => {
+  await signIn(page, 'developer', '/templates');
+  await preview(page, 'sandbox-environment', { 'Sandbox name *': 'e2e-hooks' });
+  await page.getByRole('button', { name: 'Request it (approved at once)' }).click();
+  await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+  const id = page.url().split('/').pop()!;
+  // Delivery happens in the background (the receiver refuses its very first post, so one
+  // of them may need a retry): reload until every row is delivered.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator('table.deliveries tbody tr')).toHaveCount(3);
+    await expect(page.locator('table.deliveries .badge.delivery-delivered')).toHaveCount(3);
+  }).toPass({ timeout: 30_000 });
+  const table = page.locator('table.deliveries');
+  for (const event of ['request.submitted', 'request.approved', 'request.fulfilled']) {
+    await expect(table).toContainText(event);
+  }
+  const hookPort = process.env.GATEHOUSE_E2E_HOOK_PORT ?? '3996';
+  await expect(table).toContainText(`http://127.0.0.1:${hookPort}`);
+  expect(await page.content()).not.toContain('e2e-path-token');
+
+  const received: { headers: Record<string, string>; body: string; status: number }[] =
+    await (await request.get(`http://127.0.0.1:${hookPort}/received`)).json();
+  const ours = received.filter((r) => r.status === 200 && JSON.parse(r.body).request.id === id);
+  expect(ours.map((r) => r.headers['x-gatehouse-event']).sort())
+    .toEqual(['request.approved', 'request.fulfilled', 'request.submitted']);
+  for (const r of ours) {
+    const expected = Buffer.from('sha256=' + createHmac('sha256', webhookSecret)
+      .update(`${r.headers['x-gatehouse-timestamp']}.${r.body}`).digest('hex'));
+    const given = Buffer.from(r.headers['x-gatehouse-signature']);
+    expect(given.length === expected.length && timingSafeEqual(given, expected)).toBe(true);
+  }
 });

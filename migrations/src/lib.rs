@@ -12,6 +12,7 @@ mod m20261127_000003_api_tokens;
 mod m20261127_000004_deployments;
 mod m20261128_000005_drafts;
 mod m20261129_000006_requests;
+mod m20261130_000007_webhooks;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_deployments::Migration),
             Box::new(m20261128_000005_drafts::Migration),
             Box::new(m20261129_000006_requests::Migration),
+            Box::new(m20261130_000007_webhooks::Migration),
         ]
     }
 }

@@ -76,6 +76,18 @@ struct RawConfig {
     drafter_api_key: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     drafter_timeout_seconds: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    webhook_urls: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    webhook_secret: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    webhook_secret_file: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    webhook_max_attempts: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    webhook_retry_seconds: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    webhook_timeout_seconds: Option<String>,
     /// Only from the file: `[roles]` with `approver`, `security_reviewer`, `admin` (lists of
     /// groups) and `[roles.runbook_owners]` (team = [groups]).
     #[serde(default)]
@@ -178,6 +190,12 @@ const ENV_KEYS: &[&str] = &[
     "drafter_model",
     "drafter_api_key",
     "drafter_timeout_seconds",
+    "webhook_urls",
+    "webhook_secret",
+    "webhook_secret_file",
+    "webhook_max_attempts",
+    "webhook_retry_seconds",
+    "webhook_timeout_seconds",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -307,6 +325,8 @@ pub struct Config {
     pub sanitizer: crate::sanitizer::Options,
     /// The optional model-backed drafter; without it drafts are deterministic.
     pub drafter: Option<crate::drafts::llm::LlmConfig>,
+    /// Outbound request notifications; none without configured URLs.
+    pub webhooks: Option<crate::webhooks::WebhookConfig>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gatehouse.db?mode=rwc";
@@ -329,6 +349,15 @@ impl Config {
                     format!(
                         "`{path}` holds the drafter's API key; config files end up in repositories. \
                          Remove it and set GATEHOUSE_DRAFTER_API_KEY"
+                    ),
+                ));
+            }
+            if file.find_value("webhook_secret").is_ok() {
+                return Err(invalid(
+                    "webhook_secret",
+                    format!(
+                        "`{path}` holds the webhook signing secret; config files end up in repositories. \
+                         Remove it and set GATEHOUSE_WEBHOOK_SECRET or GATEHOUSE_WEBHOOK_SECRET_FILE"
                     ),
                 ));
             }
@@ -475,6 +504,14 @@ impl Config {
             raw.drafter_api_key,
             raw.drafter_timeout_seconds,
         )?;
+        let webhooks = webhook_config(RawWebhooks {
+            urls: raw.webhook_urls,
+            secret: raw.webhook_secret,
+            secret_file: raw.webhook_secret_file,
+            max_attempts: raw.webhook_max_attempts,
+            retry_seconds: raw.webhook_retry_seconds,
+            timeout_seconds: raw.webhook_timeout_seconds,
+        })?;
         let request_limits = crate::requests::desk::Limits {
             pending_ttl: chrono::Duration::hours(parse_number(
                 raw.request_pending_hours.as_deref(),
@@ -531,6 +568,7 @@ impl Config {
             services,
             sanitizer,
             drafter,
+            webhooks,
         })
     }
 
@@ -665,6 +703,140 @@ fn oidc_config(
         client_secret: SecretString::from(secret),
         scopes,
         groups_claim,
+    }))
+}
+
+/// The webhook settings as given.
+struct RawWebhooks {
+    urls: Option<String>,
+    secret: Option<String>,
+    secret_file: Option<String>,
+    max_attempts: Option<String>,
+    retry_seconds: Option<String>,
+    timeout_seconds: Option<String>,
+}
+
+/// The shortest signing secret accepted, in characters.
+pub const MIN_WEBHOOK_SECRET: usize = 32;
+
+/// Webhooks: URLs turn them on, and then a signing secret is required (nothing goes out
+/// unsigned). Plain http is accepted only for a receiver on this machine.
+fn webhook_config(raw: RawWebhooks) -> Result<Option<crate::webhooks::WebhookConfig>, ConfigError> {
+    use crate::webhooks::{Target, WebhookConfig};
+    let secret = match (raw.secret, raw.secret_file) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "GATEHOUSE_WEBHOOK_SECRET",
+                "set GATEHOUSE_WEBHOOK_SECRET or GATEHOUSE_WEBHOOK_SECRET_FILE, not both",
+            ));
+        }
+        (Some(s), None) => Some(s.trim().to_string()),
+        (None, Some(path)) => Some(
+            std::fs::read_to_string(path.trim())
+                .map_err(|e| {
+                    invalid(
+                        "GATEHOUSE_WEBHOOK_SECRET_FILE",
+                        format!("cannot read `{path}`: {e}"),
+                    )
+                })?
+                .trim()
+                .to_string(),
+        ),
+        (None, None) => None,
+    };
+    let mut targets: Vec<Target> = Vec::new();
+    for (n, item) in raw
+        .urls
+        .as_deref()
+        .unwrap_or_default()
+        .split([',', ' ', '\n', '\t'])
+        .filter(|u| !u.is_empty())
+        .enumerate()
+    {
+        // The URL may carry a token: the messages name its position and host, never the text.
+        let position = n + 1;
+        let url = Url::parse(item)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| {
+                invalid(
+                    "GATEHOUSE_WEBHOOK_URLS",
+                    format!("URL number {position} is not an http(s) URL; list URLs like https://hooks.example.com/gatehouse, separated by commas"),
+                )
+            })?;
+        let loopback = match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d == "localhost",
+            None => false,
+        };
+        if url.scheme() == "http" && !loopback {
+            return Err(invalid(
+                "GATEHOUSE_WEBHOOK_URLS",
+                format!(
+                    "URL number {position} ({}) uses plain http, which would send request details in the clear; use https (http is accepted only for a receiver on loopback)",
+                    url.host_str().unwrap_or_default()
+                ),
+            ));
+        }
+        let target = Target::new(url);
+        if targets.iter().any(|t| t.id == target.id) {
+            return Err(invalid(
+                "GATEHOUSE_WEBHOOK_URLS",
+                format!(
+                    "URL number {position} is listed twice; each receiver would get every notification twice"
+                ),
+            ));
+        }
+        targets.push(target);
+    }
+    if targets.is_empty() {
+        if secret.is_some() {
+            return Err(invalid(
+                "GATEHOUSE_WEBHOOK_URLS",
+                "a webhook secret is set but no URL; list the receivers in GATEHOUSE_WEBHOOK_URLS, or unset the secret",
+            ));
+        }
+        return Ok(None);
+    }
+    let secret = secret.filter(|s| !s.is_empty()).ok_or_else(|| {
+        invalid(
+            "GATEHOUSE_WEBHOOK_SECRET",
+            "required with GATEHOUSE_WEBHOOK_URLS: every notification is signed with it. Generate one with `openssl rand -hex 32` and give it to the receivers",
+        )
+    })?;
+    if secret.chars().count() < MIN_WEBHOOK_SECRET {
+        return Err(invalid(
+            "GATEHOUSE_WEBHOOK_SECRET",
+            format!(
+                "too short to sign with: use at least {MIN_WEBHOOK_SECRET} characters, like the output of `openssl rand -hex 32`"
+            ),
+        ));
+    }
+    let max_attempts = parse_number(
+        raw.max_attempts.as_deref(),
+        "GATEHOUSE_WEBHOOK_MAX_ATTEMPTS",
+        8,
+        1..=30,
+    )? as u32;
+    let retry = parse_number(
+        raw.retry_seconds.as_deref(),
+        "GATEHOUSE_WEBHOOK_RETRY_SECONDS",
+        30,
+        1..=3600,
+    )?;
+    let timeout = parse_number(
+        raw.timeout_seconds.as_deref(),
+        "GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS",
+        10,
+        1..=120,
+    )?;
+    Ok(Some(WebhookConfig {
+        targets,
+        secret: SecretString::from(secret),
+        max_attempts,
+        retry_base: std::time::Duration::from_secs(retry as u64),
+        timeout: std::time::Duration::from_secs(timeout as u64),
     }))
 }
 
@@ -899,5 +1071,73 @@ mod tests {
             c.audit_key_file,
             PathBuf::from("/var/lib/gatehouse/audit-signing.key")
         );
+    }
+
+    #[test]
+    fn webhooks_need_a_long_secret_and_https_off_loopback() {
+        let with = |urls: &str, secret: Option<&str>| {
+            Config::from_raw(RawConfig {
+                webhook_urls: Some(urls.into()),
+                webhook_secret: secret.map(str::to_string),
+                ..raw()
+            })
+        };
+        let long = "x".repeat(MIN_WEBHOOK_SECRET);
+        let err = with("https://hooks.example.com/T0/tok3n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("GATEHOUSE_WEBHOOK_SECRET") && err.contains("openssl rand"),
+            "{err}"
+        );
+        let err = with("https://hooks.example.com/T0/tok3n", Some("short"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("at least 32"), "{err}");
+        let err = with("http://hooks.example.com/T0/tok3n", Some(&long))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("plain http") && !err.contains("tok3n"),
+            "{err}"
+        );
+        let err = with(
+            "https://a.example.com/x, https://a.example.com/x",
+            Some(&long),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("number 2") && err.contains("twice"), "{err}");
+        let err = with("hooks.example.com/x", Some(&long))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("number 1") && !err.contains("hooks.example.com/x"),
+            "{err}"
+        );
+        let err = Config::from_raw(RawConfig {
+            webhook_secret: Some(long.clone()),
+            ..raw()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("GATEHOUSE_WEBHOOK_URLS"), "{err}");
+
+        let c = with(
+            "https://hooks.example.com/T0/tok3n,http://127.0.0.1:9000/hook",
+            Some(&long),
+        )
+        .expect("valid");
+        let hooks = c.webhooks.expect("on");
+        let labels: Vec<&str> = hooks.targets.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["https://hooks.example.com", "http://127.0.0.1:9000"]
+        );
+        assert_eq!((hooks.max_attempts, hooks.retry_base.as_secs()), (8, 30));
+        assert!(
+            !format!("{:?}", hooks).contains("tok3n") && !format!("{:?}", hooks).contains(&long)
+        );
+        assert!(Config::from_raw(raw()).unwrap().webhooks.is_none());
     }
 }

@@ -27,6 +27,7 @@ use crate::requests::preview::Planner;
 use crate::routes::limits::Limiters;
 use crate::runbooks::{RunbookLibrary, watch};
 use crate::state::AppState;
+use crate::webhooks::worker::Dispatcher;
 
 /// The runtime `serve` runs on.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
@@ -42,12 +43,15 @@ pub struct Application {
     _watch: Option<watch::Watch>,
     _revision_sync: AbortOnDrop,
     _expiry: AbortOnDrop,
+    _webhooks: Option<AbortOnDrop>,
 }
 
 /// How often each replica looks for runbook revisions accepted elsewhere.
 const REVISION_SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 /// How often pending requests and sandboxes are checked for expiry.
 const EXPIRY_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often each replica looks for webhook deliveries that are due.
+const WEBHOOKS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Stops a background task when the application is dropped (tests start many).
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -178,14 +182,27 @@ impl Application {
             policies: Arc::new(policies),
             sanitizer: sanitizer.clone(),
         });
+        let webhooks = config.webhooks.clone().map(Arc::new);
         let requests = Arc::new(RequestDesk {
             db: db.clone(),
             audit: audit.clone(),
             planner: planner.clone(),
             limits: config.request_limits,
             builder: config.public_url.to_string(),
+            webhooks: webhooks.clone(),
         });
         let expiry = spawn_expiry(requests.clone(), EXPIRY_EVERY);
+        let webhook_worker = match webhooks {
+            Some(webhooks) => {
+                let dispatcher = Dispatcher::new(db.clone(), webhooks)
+                    .map_err(|e| anyhow::anyhow!("cannot build the webhook client: {e}"))?;
+                Some(AbortOnDrop(crate::webhooks::worker::spawn(
+                    dispatcher,
+                    WEBHOOKS_EVERY,
+                )))
+            }
+            None => None,
+        };
         let revision_sync = revisions::spawn_sync(db.clone(), library.clone(), REVISION_SYNC_EVERY);
         let portal: app::port::PortalHandle = Arc::new(PortalService {
             library: library.clone(),
@@ -235,6 +252,7 @@ impl Application {
             _watch: watch,
             _revision_sync: AbortOnDrop(revision_sync),
             _expiry: AbortOnDrop(expiry),
+            _webhooks: webhook_worker,
         })
     }
 

@@ -405,6 +405,7 @@ async fn desk(app: &TestApp) -> server::requests::desk::RequestDesk {
         planner: Arc::new(planner),
         limits: Default::default(),
         builder: app.base.clone(),
+        webhooks: None,
     }
 }
 

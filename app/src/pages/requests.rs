@@ -205,6 +205,7 @@ fn Request(r: RequestView, decide: ServerAction<DecideRequest>) -> impl IntoView
                 <li>{a.name}" as "<strong>{a.role}</strong>" · "<span class="muted">{a.at}</span></li>
             }).collect_view()}</ul>
         })}
+        {(!r.deliveries.is_empty()).then(|| view! { <Deliveries deliveries=r.deliveries.clone() /> })}
         <h2>"Evidence"</h2>
         <h3>"Parameters"</h3>
         <div class="table-wrap">
@@ -226,5 +227,43 @@ fn Request(r: RequestView, decide: ServerAction<DecideRequest>) -> impl IntoView
             </details>
         }).collect_view()}
         <p class="muted small">{format!("Template sha256:{} · policies sha256:{}", r.template_digest, r.policy_digest)}</p>
+    }
+}
+
+/// The webhook notifications about a request, with the state of each delivery.
+#[component]
+fn Deliveries(deliveries: Vec<crate::dto::DeliveryView>) -> impl IntoView {
+    view! {
+        <h2>"Notifications"</h2>
+        <p class="muted">"Each event is sent to the configured webhook receivers, signed, and retried with backoff until they answer 2xx."</p>
+        <div class="table-wrap">
+            <table class="table deliveries">
+                <thead><tr><th scope="col">"Event"</th><th scope="col">"Receiver"</th><th scope="col">"Status"</th><th scope="col">"Attempts"</th><th scope="col">"Last result"</th></tr></thead>
+                <tbody>{deliveries.into_iter().map(|d| {
+                    let when = match (&d.delivered_at, &d.next_attempt_at) {
+                        (Some(at), _) => format!("delivered {at}"),
+                        (None, Some(at)) if d.attempts > 0 => format!("next attempt {at}"),
+                        (None, Some(_)) => "queued".to_string(),
+                        (None, None) => "no attempts left".to_string(),
+                    };
+                    let result = match (d.last_status_code, d.last_error) {
+                        (_, Some(error)) => error,
+                        (Some(code), None) => format!("HTTP {code}"),
+                        (None, None) => "—".to_string(),
+                    };
+                    let row_class = format!("delivery-{}", d.status);
+                    let badge_class = format!("badge delivery-{}", d.status);
+                    view! {
+                        <tr class=row_class>
+                            <td><code>{d.event}</code></td>
+                            <td>{d.target}</td>
+                            <td><span class=badge_class>{d.status}</span>" "<span class="muted small">{when}</span></td>
+                            <td>{d.attempts}</td>
+                            <td>{result}</td>
+                        </tr>
+                    }
+                }).collect_view()}</tbody>
+            </table>
+        </div>
     }
 }

@@ -12,3 +12,4 @@ pub mod request_event;
 pub mod runbook_review;
 pub mod runbook_revision;
 pub mod session;
+pub mod webhook_delivery;

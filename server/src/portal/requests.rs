@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use app::dto::{
-    ApprovalView, PolicyResult, RenderedFileView, RequestList, RequestSummary, RequestView,
-    TimelineEntry,
+    ApprovalView, DeliveryView, PolicyResult, RenderedFileView, RequestList, RequestSummary,
+    RequestView, TimelineEntry,
 };
 use app::error::PortalError;
 use chrono::{DateTime, Utc};
@@ -346,5 +346,21 @@ fn to_view(who: &Identity, record: &RequestRecord) -> RequestView {
             .bundle
             .is_some()
             .then(|| format!("/api/v1/requests/{}/bundle", r.id)),
+        deliveries: record
+            .deliveries
+            .iter()
+            .map(|d| DeliveryView {
+                id: d.id.clone(),
+                event: d.event.clone(),
+                target: d.target_label.clone(),
+                status: d.status.clone(),
+                attempts: d.attempts.max(0) as u32,
+                last_status_code: d.last_status_code.and_then(|c| u16::try_from(c).ok()),
+                last_error: d.last_error.clone(),
+                created_at: time(d.created_at),
+                next_attempt_at: (d.status == "pending").then(|| time(d.next_attempt_at)),
+                delivered_at: d.delivered_at.map(time),
+            })
+            .collect(),
     }
 }

@@ -18,8 +18,10 @@ use serde_json::{Value, json};
 use crate::audit::{AuditLog, Event, Origin, Outcome};
 use crate::auth::Identity;
 use crate::catalog::params::FieldErrors;
-use crate::entities::{approval, request, request_event};
+use crate::entities::{approval, request, request_event, webhook_delivery};
 use crate::policy::{Finding, Level, PolicyError};
+use crate::webhooks::WebhookConfig;
+use crate::webhooks::outbox::{self, Notice};
 
 use super::preview::{Planner, Preview, PreviewError};
 use super::rules::{self, ApproverRole};
@@ -107,6 +109,8 @@ pub struct RequestRecord {
     pub request: request::Model,
     pub events: Vec<request_event::Model>,
     pub approvals: Vec<approval::Model>,
+    /// Its webhook notifications and how their delivery went.
+    pub deliveries: Vec<webhook_delivery::Model>,
 }
 
 impl RequestRecord {
@@ -129,6 +133,8 @@ pub struct RequestDesk {
     pub limits: Limits,
     /// The portal's public URL: the builder id in provenance.
     pub builder: String,
+    /// Where request events are announced; none without configured targets.
+    pub webhooks: Option<Arc<WebhookConfig>>,
 }
 
 impl RequestDesk {
@@ -225,7 +231,7 @@ impl RequestDesk {
             .iter()
             .filter(|f| f.level != Level::Deny)
             .count();
-        add_event(
+        self.record(
             &txn,
             &id,
             "submitted",
@@ -254,7 +260,7 @@ impl RequestDesk {
                 .await?;
             let expires = sandbox.map(|(_, hours)| now + Duration::hours(i64::from(hours)));
             set_status(&txn, &id, "pending", "approved", None, now, expires).await?;
-            add_event(
+            self.record(
                 &txn,
                 &id,
                 "approved",
@@ -311,7 +317,7 @@ impl RequestDesk {
                 "This request changed in the meantime; reload it.".into(),
             ));
         }
-        add_event(
+        self.record(
             txn,
             id,
             "fulfilled",
@@ -497,7 +503,7 @@ impl RequestDesk {
             ),
             _ => RequestError::Database(e),
         })?;
-        add_event(
+        self.record(
             &txn,
             id,
             "approval",
@@ -529,7 +535,7 @@ impl RequestDesk {
                 }
             };
             set_status(&txn, id, "pending", "approved", None, now, expires).await?;
-            add_event(
+            self.record(
                 &txn,
                 id,
                 "approved",
@@ -580,7 +586,7 @@ impl RequestDesk {
         }
         let now = Utc::now();
         set_status(&txn, id, "pending", "rejected", Some(reason), now, None).await?;
-        add_event(
+        self.record(
             &txn,
             id,
             "rejected",
@@ -618,7 +624,8 @@ impl RequestDesk {
         }
         let now = Utc::now();
         set_status(&txn, id, "pending", "cancelled", None, now, None).await?;
-        add_event(&txn, id, "cancelled", &who.subject, &who.name, None).await?;
+        self.record(&txn, id, "cancelled", &who.subject, &who.name, None)
+            .await?;
         let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
         txn.commit().await?;
         Ok(record)
@@ -650,7 +657,7 @@ impl RequestDesk {
                 .await
                 .is_ok()
             {
-                add_event(
+                self.record(
                     &txn,
                     &r.id,
                     "expired",
@@ -691,7 +698,7 @@ impl RequestDesk {
                 .exec(&txn)
                 .await?;
             if changed.rows_affected == 1 {
-                add_event(
+                self.record(
                     &txn,
                     &r.id,
                     "sandbox_expired",
@@ -705,6 +712,37 @@ impl RequestDesk {
             }
         }
         Ok(done)
+    }
+
+    /// Adds an event to the request's timeline and, in the same transaction, queues its
+    /// announcement to every webhook target.
+    async fn record(
+        &self,
+        txn: &DatabaseTransaction,
+        id: &str,
+        kind: &str,
+        actor: &str,
+        actor_name: &str,
+        detail: Option<String>,
+    ) -> Result<(), DbErr> {
+        let event = add_event(txn, id, kind, actor, actor_name, detail).await?;
+        let Some(webhooks) = &self.webhooks else {
+            return Ok(());
+        };
+        let Some(record) = load(txn, id).await? else {
+            return Ok(());
+        };
+        let r = &record.request;
+        let waiting_for = (r.status == "pending")
+            .then(|| rules::missing(r.tier.clamp(1, 3) as u8, &record.roles()))
+            .flatten();
+        let notice = Notice {
+            request: r,
+            event: &event,
+            waiting_for,
+            request_url: format!("{}/requests/{id}", self.builder.trim_end_matches('/')),
+        };
+        outbox::enqueue(txn, webhooks, &notice, event.at).await
     }
 
     pub async fn find(&self, id: &str) -> Result<Option<RequestRecord>, DbErr> {
@@ -745,6 +783,7 @@ impl RequestDesk {
                     .collect(),
                 request,
                 events: Vec::new(),
+                deliveries: Vec::new(),
             })
             .collect())
     }
@@ -828,10 +867,12 @@ async fn load(txn: &DatabaseTransaction, id: &str) -> Result<Option<RequestRecor
         .order_by_asc(approval::Column::Id)
         .all(txn)
         .await?;
+    let deliveries = outbox::for_request(txn, id).await?;
     Ok(Some(RequestRecord {
         request,
         events,
         approvals,
+        deliveries,
     }))
 }
 
@@ -876,7 +917,7 @@ async fn add_event(
     actor: &str,
     actor_name: &str,
     detail: Option<String>,
-) -> Result<(), DbErr> {
+) -> Result<request_event::Model, DbErr> {
     request_event::ActiveModel {
         request_id: Set(id.to_string()),
         kind: Set(kind.into()),
@@ -887,6 +928,5 @@ async fn add_event(
         ..Default::default()
     }
     .insert(txn)
-    .await?;
-    Ok(())
+    .await
 }

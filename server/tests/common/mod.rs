@@ -137,13 +137,18 @@ impl TestApp {
     /// A second portal process on the same database and audit key, with its own runbooks
     /// directory (a fresh copy of the samples) and index: a replica.
     pub async fn spawn_replica(&self) -> Self {
+        self.spawn_replica_with(|_| {}).await
+    }
+
+    /// A replica whose configuration `adjust` changes first.
+    pub async fn spawn_replica_with(&self, adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         Self::start(
             dir,
             self.database_url.clone(),
             self.audit_key.clone(),
             None,
-            |_| {},
+            adjust,
         )
         .await
     }

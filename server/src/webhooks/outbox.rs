@@ -1,0 +1,101 @@
+//! Writing notifications into the outbox (inside the caller's transaction), and reading a
+//! request's deliveries back.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
+use serde_json::{Value, json};
+
+use crate::entities::{request, request_event, webhook_delivery};
+
+use super::WebhookConfig;
+
+/// A request event to announce.
+pub struct Notice<'a> {
+    pub request: &'a request::Model,
+    pub event: &'a request_event::Model,
+    /// What approvals are still missing, while it waits for them.
+    pub waiting_for: Option<String>,
+    /// The request's page in the portal.
+    pub request_url: String,
+}
+
+/// The event name receivers switch on: `request.` and the timeline kind.
+pub fn event_name(kind: &str) -> String {
+    format!("request.{kind}")
+}
+
+/// The JSON body: the event, and the request as it stands after it. Parameters, files and
+/// the bundle stay in the portal; the link leads there.
+pub fn body(notice: &Notice<'_>) -> Value {
+    let r = notice.request;
+    let e = notice.event;
+    json!({
+        "event": event_name(&e.kind),
+        "sequence": e.id,
+        "occurred_at": e.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "actor": {"subject": e.actor, "name": e.actor_name},
+        "detail": e.detail,
+        "request": {
+            "id": r.id,
+            "url": notice.request_url,
+            "title": r.title,
+            "template": {"id": r.template_id, "version": r.template_version},
+            "kind": r.kind,
+            "tier": r.tier,
+            "status": r.status,
+            "requester": {"subject": r.requester, "name": r.requester_name},
+            "needs_approval": notice.waiting_for.is_some(),
+            "waiting_for": notice.waiting_for,
+            "reason": r.reason,
+            "sandbox_expires_at": r.sandbox_expires_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        },
+    })
+}
+
+/// One pending delivery per target, in the caller's transaction.
+pub async fn enqueue<C: ConnectionTrait>(
+    conn: &C,
+    config: &WebhookConfig,
+    notice: &Notice<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let body = body(notice).to_string();
+    for target in &config.targets {
+        webhook_delivery::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            request_id: Set(notice.request.id.clone()),
+            event: Set(event_name(&notice.event.kind)),
+            target: Set(target.id.clone()),
+            target_label: Set(target.label.clone()),
+            body: Set(body.clone()),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            claimed_until: Set(None),
+            last_status_code: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            delivered_at: Set(None),
+            updated_at: Set(now),
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A request's deliveries, oldest first.
+pub async fn for_request<C: ConnectionTrait>(
+    conn: &C,
+    request_id: &str,
+) -> Result<Vec<webhook_delivery::Model>, DbErr> {
+    webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::RequestId.eq(request_id))
+        .order_by_asc(webhook_delivery::Column::CreatedAt)
+        .order_by_asc(webhook_delivery::Column::Id)
+        .all(conn)
+        .await
+}
