@@ -134,7 +134,7 @@ test('the request page shows its notifications delivered, each signed for the re
     .toEqual(['request.approved', 'request.fulfilled', 'request.submitted']);
   for (const r of ours) {
     const expected = Buffer.from('sha256=' + createHmac('sha256', webhookSecret)
-      .update(`${r.headers['x-gatehouse-timestamp']}.${r.body}`).digest('hex'));
+      .update(`${r.headers['x-gatehouse-timestamp']}.${r.headers['x-gatehouse-delivery']}.${r.body}`).digest('hex'));
     const given = Buffer.from(r.headers['x-gatehouse-signature']);
     expect(given.length === expected.length && timingSafeEqual(given, expected)).toBe(true);
   }

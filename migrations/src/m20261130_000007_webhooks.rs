@@ -18,7 +18,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(WebhookDeliveries::RequestId, 36))
                     .col(string_len(WebhookDeliveries::Event, 40))
                     .col(string_len(WebhookDeliveries::Target, 16))
-                    .col(string_len(WebhookDeliveries::TargetLabel, 255))
+                    .col(text(WebhookDeliveries::TargetLabel))
                     .col(text(WebhookDeliveries::Body))
                     .col(string_len(WebhookDeliveries::Status, 16))
                     .col(integer(WebhookDeliveries::Attempts))
@@ -26,6 +26,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(
                         WebhookDeliveries::ClaimedUntil,
                     ))
+                    .col(string_len_null(WebhookDeliveries::Claim, 36))
                     .col(integer_null(WebhookDeliveries::LastStatusCode))
                     .col(text_null(WebhookDeliveries::LastError))
                     .col(timestamp_with_time_zone(WebhookDeliveries::CreatedAt))
@@ -83,6 +84,7 @@ enum WebhookDeliveries {
     Attempts,
     NextAttemptAt,
     ClaimedUntil,
+    Claim,
     LastStatusCode,
     LastError,
     CreatedAt,

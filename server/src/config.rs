@@ -361,6 +361,15 @@ impl Config {
                     ),
                 ));
             }
+            if file.find_value("webhook_urls").is_ok() {
+                return Err(invalid(
+                    "webhook_urls",
+                    format!(
+                        "`{path}` lists webhook URLs, which often carry a token; config files end up in repositories. \
+                         Remove them and set GATEHOUSE_WEBHOOK_URLS"
+                    ),
+                ));
+            }
             if file.find_value("oidc_client_secret").is_ok() {
                 return Err(invalid(
                     "oidc_client_secret",
@@ -744,6 +753,25 @@ fn webhook_config(raw: RawWebhooks) -> Result<Option<crate::webhooks::WebhookCon
         ),
         (None, None) => None,
     };
+    // Checked even while webhooks are off, so a typo never waits for the day they go on.
+    let max_attempts = parse_number(
+        raw.max_attempts.as_deref(),
+        "GATEHOUSE_WEBHOOK_MAX_ATTEMPTS",
+        8,
+        1..=30,
+    )? as u32;
+    let retry = parse_number(
+        raw.retry_seconds.as_deref(),
+        "GATEHOUSE_WEBHOOK_RETRY_SECONDS",
+        30,
+        1..=3600,
+    )?;
+    let timeout = parse_number(
+        raw.timeout_seconds.as_deref(),
+        "GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS",
+        10,
+        1..=120,
+    )?;
     let mut targets: Vec<Target> = Vec::new();
     for (n, item) in raw
         .urls
@@ -813,24 +841,6 @@ fn webhook_config(raw: RawWebhooks) -> Result<Option<crate::webhooks::WebhookCon
             ),
         ));
     }
-    let max_attempts = parse_number(
-        raw.max_attempts.as_deref(),
-        "GATEHOUSE_WEBHOOK_MAX_ATTEMPTS",
-        8,
-        1..=30,
-    )? as u32;
-    let retry = parse_number(
-        raw.retry_seconds.as_deref(),
-        "GATEHOUSE_WEBHOOK_RETRY_SECONDS",
-        30,
-        1..=3600,
-    )?;
-    let timeout = parse_number(
-        raw.timeout_seconds.as_deref(),
-        "GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS",
-        10,
-        1..=120,
-    )?;
     Ok(Some(WebhookConfig {
         targets,
         secret: SecretString::from(secret),

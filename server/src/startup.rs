@@ -194,6 +194,13 @@ impl Application {
         let expiry = spawn_expiry(requests.clone(), EXPIRY_EVERY);
         let webhook_worker = match webhooks {
             Some(webhooks) => {
+                if config
+                    .public_url
+                    .host_str()
+                    .is_some_and(|h| h == "127.0.0.1" || h == "localhost" || h == "[::1]")
+                {
+                    tracing::warn!(public_url = %config.public_url, "webhook notifications link to a loopback address; set GATEHOUSE_PUBLIC_URL to the URL people use");
+                }
                 let dispatcher = Dispatcher::new(db.clone(), webhooks)
                     .map_err(|e| anyhow::anyhow!("cannot build the webhook client: {e}"))?;
                 Some(AbortOnDrop(crate::webhooks::worker::spawn(

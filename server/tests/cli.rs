@@ -406,6 +406,38 @@ fn a_client_secret_in_the_config_file_is_refused_with_the_fix() {
 }
 
 #[test]
+fn webhook_urls_and_their_secret_are_refused_in_the_config_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (text, expected, fix) in [
+        (
+            "webhook_urls = \"https://hooks.example.com/T0/tok3n\"\n",
+            "often carry a token",
+            "GATEHOUSE_WEBHOOK_URLS",
+        ),
+        (
+            "webhook_secret = \"hunter2hunter2hunter2hunter2hunter2\"\n",
+            "webhook signing secret",
+            "GATEHOUSE_WEBHOOK_SECRET_FILE",
+        ),
+    ] {
+        let file = dir.path().join("gatehouse.toml");
+        std::fs::write(&file, text).expect("write");
+        let out = gatehouse()
+            .env("GATEHOUSE_CONFIG", &file)
+            .args(["audit", "verify"])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected) && err.contains(fix), "{err}");
+        assert!(
+            !err.contains("tok3n") && !err.contains("hunter2"),
+            "never echo it: {err}"
+        );
+    }
+}
+
+#[test]
 fn audit_keygen_writes_a_private_key_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let key = dir.path().join("audit.key");

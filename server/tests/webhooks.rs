@@ -16,7 +16,12 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use common::{TestApp, run};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use common::{TestApp, fresh_database, run};
+use server::entities::webhook_delivery;
+use server::webhooks::worker::Dispatcher;
 use server::webhooks::{Target, WebhookConfig};
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef-test";
@@ -34,9 +39,12 @@ struct Receiver {
     got: Arc<Mutex<Vec<Received>>>,
     /// Answer 500 to this many posts first.
     refuse_first: usize,
+    /// Take this long to answer.
+    delay: Duration,
 }
 
 async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    tokio::time::sleep(r.delay).await;
     let mut got = r.got.lock().unwrap();
     let status = if got.len() < r.refuse_first {
         StatusCode::INTERNAL_SERVER_ERROR
@@ -53,8 +61,16 @@ async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> 
 
 /// A webhook receiver on loopback; returns its URL (with a secret-looking path) and its log.
 async fn receiver(refuse_first: usize) -> (String, Arc<Mutex<Vec<Received>>>) {
+    slow_receiver(refuse_first, Duration::ZERO).await
+}
+
+async fn slow_receiver(
+    refuse_first: usize,
+    delay: Duration,
+) -> (String, Arc<Mutex<Vec<Received>>>) {
     let state = Receiver {
         refuse_first,
+        delay,
         ..Receiver::default()
     };
     let got = state.got.clone();
@@ -104,7 +120,10 @@ fn signature_holds(r: &Received) -> bool {
         return false;
     };
     let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(format!("{timestamp}.{}", r.body).as_bytes());
+    let Some(delivery) = header("x-gatehouse-delivery") else {
+        return false;
+    };
+    mac.update(format!("{timestamp}.{delivery}.{}", r.body).as_bytes());
     mac.verify_slice(&given).is_ok()
 }
 
@@ -198,7 +217,7 @@ fn every_event_arrives_signed_and_a_refused_delivery_is_retried() {
                     .ends_with(&format!("/requests/{id}"))
             );
             let sent: i64 = header(r, "x-gatehouse-timestamp").parse().unwrap();
-            assert!((chrono::Utc::now().timestamp() - sent).abs() < 60);
+            assert!((Utc::now().timestamp() - sent).abs() < 60);
         }
         let fulfilled = got
             .iter()
@@ -220,6 +239,11 @@ fn every_event_arrives_signed_and_a_refused_delivery_is_retried() {
             .headers
             .insert("x-gatehouse-timestamp", later.to_string().parse().unwrap());
         assert!(!signature_holds(&replayed));
+        let mut renamed = got[1].clone();
+        renamed
+            .headers
+            .insert("x-gatehouse-delivery", "another-id".parse().unwrap());
+        assert!(!signature_holds(&renamed));
     });
 }
 
@@ -326,5 +350,177 @@ fn replicas_send_each_delivery_once() {
         delivery_ids.sort();
         delivery_ids.dedup();
         assert_eq!(delivery_ids.len(), 9, "no delivery was sent twice");
+    });
+}
+
+#[test]
+fn rejections_and_cancellations_are_announced_and_a_refused_decision_announces_nothing() {
+    run(async {
+        let (url, got) = receiver(0).await;
+        let app = TestApp::spawn_with(|c| c.webhooks = Some(webhooks(&[&url], 3))).await;
+        let dev = app.client_as(Some("developer")).await;
+        let approver = app.client_as(Some("approver")).await;
+        let staging = json!({"template": "production-deploy", "parameters": {
+            "service": "checkout-api",
+            "image": "registry.example.com/payments/checkout-api",
+            "environment": "staging",
+        }});
+        let rejected = post(&dev, &app, "/api/v1/requests", staging.clone()).await;
+        let rejected = rejected["id"].as_str().unwrap().to_string();
+        post(
+            &approver,
+            &app,
+            &format!("/api/v1/requests/{rejected}/reject"),
+            json!({"reason": "Use the canary strategy."}),
+        )
+        .await;
+        let cancelled = post(&dev, &app, "/api/v1/requests", staging).await;
+        let cancelled = cancelled["id"].as_str().unwrap().to_string();
+        // The requester may not approve: refused, rolled back, and so never announced.
+        let refused = dev
+            .post(app.url(&format!("/api/v1/requests/{cancelled}/approve")))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
+        post(
+            &dev,
+            &app,
+            &format!("/api/v1/requests/{cancelled}/cancel"),
+            json!({}),
+        )
+        .await;
+        settled(&dev, &app, &rejected, 2).await;
+        let view = settled(&dev, &app, &cancelled, 2).await;
+        let events: Vec<&str> = view["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["event"].as_str().unwrap())
+            .collect();
+        assert_eq!(events, ["request.submitted", "request.cancelled"]);
+
+        let bodies: Vec<Value> = got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| serde_json::from_str(&r.body).unwrap())
+            .collect();
+        assert_eq!(bodies.len(), 4, "two events for each request, nothing else");
+        let rejection = bodies
+            .iter()
+            .find(|b| b["event"] == "request.rejected")
+            .expect("the rejection is announced");
+        assert_eq!(rejection["request"]["id"], rejected.as_str());
+        assert_eq!(rejection["request"]["status"], "rejected");
+        assert_eq!(rejection["request"]["reason"], "Use the canary strategy.");
+        assert_eq!(rejection["request"]["needs_approval"], false);
+        assert_eq!(rejection["actor"]["name"], "Avery Approver");
+    });
+}
+
+/// A pending delivery row, as a request event would leave it.
+fn row(target: &str, id: &str) -> webhook_delivery::ActiveModel {
+    let now = Utc::now();
+    webhook_delivery::ActiveModel {
+        id: Set(id.to_string()),
+        request_id: Set("r-1".into()),
+        event: Set("request.submitted".into()),
+        target: Set(target.to_string()),
+        target_label: Set("http://127.0.0.1".into()),
+        body: Set(json!({"event": "request.submitted", "n": id}).to_string()),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        claim: Set(None),
+        last_status_code: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        delivered_at: Set(None),
+        updated_at: Set(now),
+    }
+}
+
+#[test]
+fn racing_dispatchers_send_each_delivery_once_and_take_over_a_lapsed_claim() {
+    run(async {
+        let (url, got) = slow_receiver(0, Duration::from_millis(300)).await;
+        let config = Arc::new(webhooks(&[&url], 3));
+        let target = config.targets[0].id.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let database = fresh_database(dir.path()).await;
+        let db = server::db::connect_and_migrate(&database).await.unwrap();
+        for n in 0..10 {
+            row(&target, &format!("d{n}")).insert(&db).await.unwrap();
+        }
+        // A replica died holding this one: its lease lapsed a minute ago.
+        let mut lapsed = row(&target, "lapsed");
+        lapsed.claimed_until = Set(Some(Utc::now() - chrono::Duration::minutes(1)));
+        lapsed.claim = Set(Some("dead-replica".into()));
+        lapsed.insert(&db).await.unwrap();
+        // A live replica is sending this one right now.
+        let mut held = row(&target, "held");
+        held.claimed_until = Set(Some(Utc::now() + chrono::Duration::minutes(1)));
+        held.claim = Set(Some("live-replica".into()));
+        held.insert(&db).await.unwrap();
+        // No replica here knows these targets: one overdue by two days, one just queued.
+        let mut orphan = row("0000000000000000", "orphan");
+        orphan.next_attempt_at = Set(Utc::now() - chrono::Duration::days(2));
+        orphan.insert(&db).await.unwrap();
+        row("0000000000000000", "elsewhere")
+            .insert(&db)
+            .await
+            .unwrap();
+
+        let a = Dispatcher::new(db.clone(), config.clone()).unwrap();
+        let other = server::db::connect_and_migrate(&database).await.unwrap();
+        let b = Dispatcher::new(other, config.clone()).unwrap();
+        for _ in 0..5 {
+            let (x, y) = tokio::join!(a.sweep(), b.sweep());
+            for task in x.unwrap().into_iter().chain(y.unwrap()) {
+                task.await.unwrap();
+            }
+        }
+
+        let mut sent: Vec<String> = got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| header(r, "x-gatehouse-delivery"))
+            .collect();
+        sent.sort();
+        let mut expected: Vec<String> = (0..10).map(|n| format!("d{n}")).collect();
+        expected.push("lapsed".into());
+        expected.sort();
+        assert_eq!(
+            sent, expected,
+            "each once; the held one and other targets' untouched"
+        );
+        let status = |id: &'static str| {
+            let db = db.clone();
+            async move {
+                webhook_delivery::Entity::find_by_id(id)
+                    .one(&db)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+        assert_eq!(status("lapsed").await.status, "delivered");
+        assert_eq!(status("lapsed").await.claim, None);
+        assert_eq!(status("held").await.status, "pending");
+        assert_eq!(status("elsewhere").await.status, "pending");
+        let orphan = status("orphan").await;
+        assert_eq!(orphan.status, "failed");
+        assert!(orphan.last_error.unwrap().contains("No replica"));
+        let delivered = webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::Status.eq("delivered"))
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(delivered.len(), 11);
+        assert!(delivered.iter().all(|d| d.attempts == 1));
     });
 }

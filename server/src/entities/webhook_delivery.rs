@@ -22,6 +22,8 @@ pub struct Model {
     pub next_attempt_at: ChronoDateTimeUtc,
     /// A replica holds the delivery until then; after a crash another one takes it.
     pub claimed_until: Option<ChronoDateTimeUtc>,
+    /// The token of the attempt holding it; its result is recorded only under this token.
+    pub claim: Option<String>,
     pub last_status_code: Option<i32>,
     pub last_error: Option<String>,
     pub created_at: ChronoDateTimeUtc,

@@ -75,6 +75,7 @@ pub async fn enqueue<C: ConnectionTrait>(
             attempts: Set(0),
             next_attempt_at: Set(now),
             claimed_until: Set(None),
+            claim: Set(None),
             last_status_code: Set(None),
             last_error: Set(None),
             created_at: Set(now),

@@ -1,30 +1,35 @@
-//! Drains the outbox. Runs on every replica: a delivery is claimed with a conditional
-//! update (one replica wins; a claim lapses if its replica dies mid-attempt), sent, and
-//! recorded as delivered, as due again after a backoff, or as failed after the last attempt.
+//! Drains the outbox. Runs on every replica. Each delivery is claimed just before it is sent,
+//! with a conditional update that sets a fresh claim token and a lease (one replica wins; a
+//! lease lapses if its replica dies mid-attempt), and its result is recorded only while the
+//! token is still the one set: delivered, due again after a backoff, or failed after the
+//! last attempt. Attempts run as their own tasks, at most [`PARALLEL`] at once, so a slow
+//! receiver never holds up the sweep.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
 
 use crate::entities::webhook_delivery::{self, Column};
 
 use super::{WebhookConfig, sign};
 
-/// Deliveries taken per sweep, and sent at once.
-const BATCH: u64 = 32;
-const PARALLEL: usize = 8;
+/// Attempts in flight on one replica.
+pub const PARALLEL: usize = 8;
+/// A delivery whose target no replica here knows is failed once it is this overdue.
+const ORPHAN_AFTER: chrono::Duration = chrono::Duration::hours(24);
 
 /// The outcome of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Attempt {
+enum Attempt {
     Delivered(u16),
     /// The receiver answered with something other than 2xx.
     Refused(u16),
@@ -36,95 +41,123 @@ pub struct Dispatcher {
     db: DatabaseConnection,
     config: Arc<WebhookConfig>,
     client: reqwest::Client,
+    slots: Arc<Semaphore>,
 }
 
 impl Dispatcher {
-    pub fn new(db: DatabaseConnection, config: Arc<WebhookConfig>) -> Result<Self, reqwest::Error> {
+    pub fn new(
+        db: DatabaseConnection,
+        config: Arc<WebhookConfig>,
+    ) -> Result<Arc<Self>, reqwest::Error> {
         let client = reqwest::Client::builder()
             // A redirect could carry the signed body somewhere nobody configured.
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.timeout)
             .user_agent(concat!("Gatehouse-Webhooks/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { db, config, client })
+        Ok(Arc::new(Self {
+            db,
+            config,
+            client,
+            slots: Arc::new(Semaphore::new(PARALLEL)),
+        }))
     }
 
-    /// Sends every delivery that is due; returns how many were attempted.
-    pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<usize, DbErr> {
+    /// Starts an attempt for each due delivery to one of this replica's targets while a slot
+    /// is free, and returns their tasks (the timer drops them; tests wait for them).
+    pub async fn sweep(self: &Arc<Self>) -> Result<Vec<JoinHandle<()>>, DbErr> {
+        self.fail_orphans().await?;
+        let free = self.slots.available_permits();
+        if free == 0 {
+            return Ok(Vec::new());
+        }
+        let now = Utc::now();
         let due = webhook_delivery::Entity::find()
             .filter(Column::Status.eq("pending"))
             .filter(Column::NextAttemptAt.lte(now))
+            .filter(Column::Target.is_in(self.target_ids()))
             .filter(unclaimed(now))
             .order_by_asc(Column::NextAttemptAt)
-            .limit(BATCH)
+            .limit(free as u64)
             .all(&self.db)
             .await?;
-        let mut claimed = Vec::new();
+        let mut started = Vec::new();
         for delivery in due {
-            if self.claim(&delivery, now).await? {
-                claimed.push(delivery);
-            }
+            let Ok(slot) = self.slots.clone().try_acquire_owned() else {
+                break;
+            };
+            let Some(token) = self.claim(&delivery).await? else {
+                continue;
+            };
+            let me = self.clone();
+            started.push(tokio::spawn(async move {
+                let _slot = slot;
+                if let Err(err) = me.attempt(delivery, &token).await {
+                    tracing::warn!(error = %err, "could not record a webhook attempt; it will be retried when its claim lapses");
+                }
+            }));
         }
-        let count = claimed.len();
-        let results: Vec<Result<(), DbErr>> = futures_util::stream::iter(claimed)
-            .map(|d| self.attempt(d))
-            .buffer_unordered(PARALLEL)
-            .collect()
-            .await;
-        results.into_iter().collect::<Result<(), DbErr>>()?;
-        Ok(count)
+        Ok(started)
     }
 
-    async fn claim(&self, d: &webhook_delivery::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    fn target_ids(&self) -> Vec<String> {
+        self.config.targets.iter().map(|t| t.id.clone()).collect()
+    }
+
+    /// Takes the delivery for one attempt; `None` when another replica (or task) has it.
+    async fn claim(&self, d: &webhook_delivery::Model) -> Result<Option<String>, DbErr> {
+        let now = Utc::now();
         let lease = chrono::Duration::from_std(self.config.timeout + Duration::from_secs(30))
             .unwrap_or(chrono::Duration::minutes(5));
+        let token = uuid::Uuid::new_v4().to_string();
         let done = webhook_delivery::Entity::update_many()
             .col_expr(Column::ClaimedUntil, Expr::value(now + lease))
+            .col_expr(Column::Claim, Expr::value(token.clone()))
             .filter(Column::Id.eq(d.id.as_str()))
             .filter(Column::Status.eq("pending"))
             .filter(Column::Attempts.eq(d.attempts))
             .filter(unclaimed(now))
             .exec(&self.db)
             .await?;
-        Ok(done.rows_affected == 1)
+        Ok((done.rows_affected == 1).then_some(token))
     }
 
-    async fn attempt(&self, d: webhook_delivery::Model) -> Result<(), DbErr> {
+    async fn attempt(&self, d: webhook_delivery::Model, token: &str) -> Result<(), DbErr> {
         let outcome = match self.config.target(&d.target) {
-            Some(target) => Some(self.send(&target.url, &d).await),
-            None => None,
+            Some(target) => self.send(&target.url, &d).await,
+            None => Attempt::Unreachable("This target is not configured here.".into()),
         };
         let now = Utc::now();
         let attempts = d.attempts + 1;
+        let last_try = attempts as u32 >= self.config.max_attempts;
+        let (status, code, error) = match outcome {
+            Attempt::Delivered(code) => ("delivered", Some(code), None),
+            Attempt::Refused(code) => (
+                if last_try { "failed" } else { "pending" },
+                Some(code),
+                Some(if (300..400).contains(&code) {
+                    format!(
+                        "The receiver answered HTTP {code}; redirects are not followed, so configure the URL it points to."
+                    )
+                } else {
+                    format!("The receiver answered HTTP {code}.")
+                }),
+            ),
+            Attempt::Unreachable(why) => {
+                (if last_try { "failed" } else { "pending" }, None, Some(why))
+            }
+        };
         let mut update = webhook_delivery::Entity::update_many()
             .col_expr(Column::Attempts, Expr::value(attempts))
             .col_expr(
                 Column::ClaimedUntil,
                 Expr::value(Option::<DateTime<Utc>>::None),
             )
-            .col_expr(Column::UpdatedAt, Expr::value(now));
-        let (status, code, error) = match &outcome {
-            None => (
-                "failed",
-                None,
-                Some("This target is no longer configured; nothing was sent.".to_string()),
-            ),
-            Some(Attempt::Delivered(code)) => ("delivered", Some(*code), None),
-            Some(Attempt::Refused(code)) => (
-                retry_or_fail(attempts, &self.config),
-                Some(*code),
-                Some(format!("The receiver answered HTTP {code}.")),
-            ),
-            Some(Attempt::Unreachable(why)) => (
-                retry_or_fail(attempts, &self.config),
-                None,
-                Some(why.clone()),
-            ),
-        };
-        update = update
+            .col_expr(Column::Claim, Expr::value(Option::<String>::None))
             .col_expr(Column::Status, Expr::value(status))
             .col_expr(Column::LastStatusCode, Expr::value(code.map(i32::from)))
-            .col_expr(Column::LastError, Expr::value(error.clone()));
+            .col_expr(Column::LastError, Expr::value(error.clone()))
+            .col_expr(Column::UpdatedAt, Expr::value(now));
         match status {
             "delivered" => update = update.col_expr(Column::DeliveredAt, Expr::value(now)),
             "pending" => {
@@ -135,11 +168,16 @@ impl Dispatcher {
             }
             _ => {}
         }
-        update
+        let recorded = update
             .filter(Column::Id.eq(d.id.as_str()))
-            .filter(Column::Attempts.eq(d.attempts))
+            .filter(Column::Claim.eq(token))
             .exec(&self.db)
             .await?;
+        if recorded.rows_affected != 1 {
+            // The lease lapsed mid-attempt and another replica took the delivery over.
+            tracing::warn!(delivery = %d.id, "webhook attempt outlived its claim; the other replica's result stands");
+            return Ok(());
+        }
         match status {
             "delivered" => {
                 tracing::debug!(delivery = %d.id, event = %d.event, target = %d.target_label, attempts, "webhook delivered")
@@ -166,7 +204,7 @@ impl Dispatcher {
             .header("X-Gatehouse-Timestamp", timestamp.to_string())
             .header(
                 "X-Gatehouse-Signature",
-                sign::signature(&self.config.secret, timestamp, &d.body),
+                sign::signature(&self.config.secret, timestamp, &d.id, &d.body),
             )
             .body(d.body.clone())
             .send()
@@ -179,20 +217,34 @@ impl Dispatcher {
             Err(err) => Attempt::Unreachable(describe(err, self.config.timeout)),
         }
     }
+
+    /// Deliveries to a target no replica here knows (the setting changed, or replicas
+    /// disagree) wait a day for a replica that knows it, then fail with the reason.
+    async fn fail_orphans(&self) -> Result<(), DbErr> {
+        let now = Utc::now();
+        webhook_delivery::Entity::update_many()
+            .col_expr(Column::Status, Expr::value("failed"))
+            .col_expr(
+                Column::LastError,
+                Expr::value(
+                    "No replica had this target configured for a day; nothing more was sent.",
+                ),
+            )
+            .col_expr(Column::UpdatedAt, Expr::value(now))
+            .filter(Column::Status.eq("pending"))
+            .filter(Column::Target.is_not_in(self.target_ids()))
+            .filter(Column::NextAttemptAt.lt(now - ORPHAN_AFTER))
+            .filter(unclaimed(now))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
 }
 
 fn unclaimed(now: DateTime<Utc>) -> Condition {
     Condition::any()
         .add(Column::ClaimedUntil.is_null())
         .add(Column::ClaimedUntil.lt(now))
-}
-
-fn retry_or_fail(attempts: i32, config: &WebhookConfig) -> &'static str {
-    if attempts as u32 >= config.max_attempts {
-        "failed"
-    } else {
-        "pending"
-    }
 }
 
 /// Up to a tenth more, so targets that failed together do not retry in lockstep.
@@ -220,14 +272,14 @@ fn describe(err: reqwest::Error, timeout: Duration) -> String {
     }
 }
 
-/// Runs the dispatcher every `every` on this replica.
-pub fn spawn(dispatcher: Dispatcher, every: Duration) -> tokio::task::JoinHandle<()> {
+/// Sweeps every `every` on this replica.
+pub fn spawn(dispatcher: Arc<Dispatcher>, every: Duration) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(err) = dispatcher.deliver_due(Utc::now()).await {
+            if let Err(err) = dispatcher.sweep().await {
                 tracing::warn!(error = %err, "webhook sweep failed; retrying at the next tick");
             }
         }
