@@ -96,10 +96,10 @@ pub fn bundle_verify(config: &Config, file: &Path, public_key: Option<&str>) -> 
         Ok(t) => t,
         Err(e) => return fail(format!("cannot read `{}`: {e}", file.display())),
     };
-    let value: serde_json::Value = match serde_json::from_str(&text) {
+    let value = match bundle::parse(&text) {
         Ok(v) => v,
         Err(e) => {
-            println!("FAILED: `{}` is not a bundle: {e}", file.display());
+            println!("FAILED: `{}`: {e}", file.display());
             return ExitCode::from(1);
         }
     };

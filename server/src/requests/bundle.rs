@@ -173,6 +173,74 @@ pub struct Verified {
     pub statement: Value,
 }
 
+/// Parses a bundle file, refusing an object with the same key twice: a tool that keeps the
+/// other of two `content`s or `sha256`s would read a different bundle from the one verified.
+pub fn parse(text: &str) -> Result<Value, VerifyError> {
+    serde_json::from_str::<Strict>(text)
+        .map(|s| s.0)
+        .map_err(|e| VerifyError::Malformed(e.to_string()))
+}
+
+/// JSON with every object's keys distinct.
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key `{key}` appears twice in one object"
+                )));
+            }
+            let Strict(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
 /// Checks every file against its digest and the statement's subjects, the bundle digest,
 /// and the signature under `public` (the portal's key, not the one the bundle carries).
 pub fn verify(bundle: &Value, public: &VerifyingKey) -> Result<Verified, VerifyError> {
@@ -322,6 +390,29 @@ mod tests {
             verify(&forged, &key.public()).unwrap_err(),
             VerifyError::Signature(_)
         ));
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_wherever_it_is() {
+        let (r, key) = sample();
+        let bundle = build(&r, &[], Utc::now(), "http://127.0.0.1:3000/", &key).unwrap();
+        let text = bundle.to_string();
+        assert_eq!(
+            parse(&text).unwrap(),
+            bundle,
+            "a good bundle parses unchanged"
+        );
+        // A second `content` after the verified one: other parsers keep the second.
+        let twice = text.replacen(
+            r#""content":"kind: Sandbox\n""#,
+            r#""content":"kind: Sandbox\n","content":"kind: Sandbox\nprivileged: true\n""#,
+            1,
+        );
+        assert_ne!(twice, text);
+        let err = parse(&twice).unwrap_err().to_string();
+        assert!(err.contains("the key `content` appears twice"), "{err}");
+        assert!(parse("[1, 2.5, null, true, {\"a\": {\"b\": []}}]").is_ok());
+        assert!(parse("{\"a\": 1, \"a\": 1}").is_err());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! "may this person decide at all" question is `authz::can`; this adds the counting rules.
 
 use crate::auth::Identity;
+use crate::auth::authz::{Action, Resource, can};
 
 /// The role an approval counts as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,17 +30,22 @@ impl ApproverRole {
 
 /// The role `who` holds now that counts most for a request of `tier`: for tier 1 a
 /// security reviewer counts as one (the rule needs one), else approver, else owner.
+/// Who may decide at all is `authz::can`'s answer alone; this only names the role.
 pub fn counted_role(who: &Identity, tier: u8, owners: &[String]) -> Option<ApproverRole> {
-    let owner = who
-        .groups
-        .iter()
-        .any(|g| owners.iter().any(|o| o == g.as_ref()));
-    match tier {
-        1 if who.roles.security_reviewer => Some(ApproverRole::SecurityReviewer),
-        1 | 2 if who.roles.approver => Some(ApproverRole::Approver),
-        1 | 2 if owner => Some(ApproverRole::Owner),
-        _ => None,
+    if !can(
+        Some(who),
+        Action::DecideRequests,
+        Resource::Request { tier, owners },
+    ) {
+        return None;
     }
+    Some(if tier == 1 && who.roles.security_reviewer {
+        ApproverRole::SecurityReviewer
+    } else if who.roles.approver {
+        ApproverRole::Approver
+    } else {
+        ApproverRole::Owner
+    })
 }
 
 /// Whether these approvals (one per distinct person) approve a request of `tier`.
@@ -73,6 +79,45 @@ pub fn missing(tier: u8, approvals: &[ApproverRole]) -> Option<String> {
 mod tests {
     use super::ApproverRole::*;
     use super::*;
+
+    fn person(approver: bool, security_reviewer: bool, group: &str) -> Identity {
+        use crate::auth::roles::Roles;
+        use crate::runbooks::names::GroupName;
+        Identity {
+            subject: "u1".into(),
+            name: "U".into(),
+            role_label: String::new(),
+            groups: vec![GroupName::parse(group).unwrap()],
+            roles: Roles {
+                approver,
+                security_reviewer,
+                ..Roles::default()
+            },
+            auth_method: "test".into(),
+            scopes: None,
+        }
+    }
+
+    #[test]
+    fn an_approval_counts_as_the_role_that_matters_most_for_the_tier() {
+        let owners = ["team-platform".to_string()];
+        let security = person(false, true, "developers");
+        let approver = person(true, false, "developers");
+        let both = person(true, true, "developers");
+        let owner = person(false, false, "team-platform");
+        let nobody = person(false, false, "developers");
+        assert_eq!(counted_role(&security, 1, &owners), Some(SecurityReviewer));
+        assert_eq!(counted_role(&both, 1, &owners), Some(SecurityReviewer));
+        assert_eq!(counted_role(&both, 2, &owners), Some(Approver));
+        assert_eq!(counted_role(&approver, 1, &owners), Some(Approver));
+        assert_eq!(counted_role(&owner, 1, &owners), Some(Owner));
+        assert_eq!(counted_role(&owner, 2, &owners), Some(Owner));
+        // Tier 2 is an owner or an approver: a security reviewer alone does not count.
+        assert_eq!(counted_role(&security, 2, &owners), None);
+        assert_eq!(counted_role(&nobody, 1, &owners), None);
+        // Tier 3 is approved by policy, never by a person.
+        assert_eq!(counted_role(&both, 3, &owners), None);
+    }
 
     #[test]
     fn tier_1_needs_two_people_and_a_security_reviewer() {
