@@ -374,25 +374,31 @@ fn rejections_and_cancellations_are_announced_and_a_refused_decision_announces_n
             json!({"reason": "Use the canary strategy."}),
         )
         .await;
-        let cancelled = post(&dev, &app, "/api/v1/requests", staging).await;
+        // An approver's own request: they may decide requests, so the refusal comes from
+        // inside the decision's transaction, which rolls back and so announces nothing.
+        let cancelled = post(&approver, &app, "/api/v1/requests", staging).await;
         let cancelled = cancelled["id"].as_str().unwrap().to_string();
-        // The requester may not approve: refused, rolled back, and so never announced.
-        let refused = dev
+        let refused = approver
             .post(app.url(&format!("/api/v1/requests/{cancelled}/approve")))
             .json(&json!({}))
             .send()
             .await
             .unwrap();
         assert_eq!(refused.status(), 403);
+        let said: Value = refused.json().await.unwrap();
+        assert!(
+            said.to_string().contains("someone else must decide it"),
+            "{said}"
+        );
         post(
-            &dev,
+            &approver,
             &app,
             &format!("/api/v1/requests/{cancelled}/cancel"),
             json!({}),
         )
         .await;
         settled(&dev, &app, &rejected, 2).await;
-        let view = settled(&dev, &app, &cancelled, 2).await;
+        let view = settled(&approver, &app, &cancelled, 2).await;
         let events: Vec<&str> = view["deliveries"]
             .as_array()
             .unwrap()

@@ -231,6 +231,8 @@ impl Dispatcher {
                 ),
             )
             .col_expr(Column::UpdatedAt, Expr::value(now))
+            // A late attempt still holding the old token must not record over this.
+            .col_expr(Column::Claim, Expr::value(Option::<String>::None))
             .filter(Column::Status.eq("pending"))
             .filter(Column::Target.is_not_in(self.target_ids()))
             .filter(Column::NextAttemptAt.lt(now - ORPHAN_AFTER))
