@@ -83,6 +83,10 @@ impl Dispatcher {
             .await?;
         let mut started = Vec::new();
         for delivery in due {
+            // Always found: the query only took this replica's targets.
+            let Some(url) = self.config.target(&delivery.target).map(|t| t.url.clone()) else {
+                continue;
+            };
             let Ok(slot) = self.slots.clone().try_acquire_owned() else {
                 break;
             };
@@ -92,7 +96,7 @@ impl Dispatcher {
             let me = self.clone();
             started.push(tokio::spawn(async move {
                 let _slot = slot;
-                if let Err(err) = me.attempt(delivery, &token).await {
+                if let Err(err) = me.attempt(&url, delivery, &token).await {
                     tracing::warn!(error = %err, "could not record a webhook attempt; it will be retried when its claim lapses");
                 }
             }));
@@ -122,11 +126,13 @@ impl Dispatcher {
         Ok((done.rows_affected == 1).then_some(token))
     }
 
-    async fn attempt(&self, d: webhook_delivery::Model, token: &str) -> Result<(), DbErr> {
-        let outcome = match self.config.target(&d.target) {
-            Some(target) => self.send(&target.url, &d).await,
-            None => Attempt::Unreachable("This target is not configured here.".into()),
-        };
+    async fn attempt(
+        &self,
+        url: &url::Url,
+        d: webhook_delivery::Model,
+        token: &str,
+    ) -> Result<(), DbErr> {
+        let outcome = self.send(url, &d).await;
         let now = Utc::now();
         let attempts = d.attempts + 1;
         let last_try = attempts as u32 >= self.config.max_attempts;
