@@ -10,7 +10,7 @@ use crate::dto::{
     Facets, HistoryPage, IndexStatus, NotesForm, Persona, PreviewForm, PreviewView, ReviewQueue,
     RunbookView, SearchQuery, SearchResults, SessionInfo, TemplateView, TokensPage,
 };
-use crate::dto::{RequestDecision, RequestList, RequestView};
+use crate::dto::{NotificationResend, RequestDecision, RequestList, RequestView};
 use crate::error::PortalError;
 
 /// Name of the one-time cookie that carries a new API token from its creation (a form post)
@@ -262,6 +262,16 @@ pub async fn decide_request(decision: RequestDecision) -> Result<(), PortalError
     let (portal, caller) = context::portal_and_caller()?;
     let id = decision.id.clone();
     context::finish(portal.decide_request(&caller, decision).await)?;
+    leptos_axum::redirect(&format!("/requests/{}", urlencoding_path(&id)));
+    Ok(())
+}
+
+/// Queues a failed notification again, then shows the request.
+#[server(prefix = "/rpc", endpoint = "resend_notification")]
+pub async fn resend_notification(resend: NotificationResend) -> Result<(), PortalError> {
+    let (portal, caller) = context::portal_and_caller()?;
+    let id = resend.id.clone();
+    context::finish(portal.resend_notification(&caller, resend).await)?;
     leptos_axum::redirect(&format!("/requests/{}", urlencoding_path(&id)));
     Ok(())
 }

@@ -540,6 +540,18 @@ pub struct DeliveryView {
     /// When the next attempt is due, while pending.
     pub next_attempt_at: Option<String>,
     pub delivered_at: Option<String>,
+    /// Whether the caller may queue it again: it failed, its receiver is still configured,
+    /// and the caller is an admin.
+    pub can_resend: bool,
+}
+
+/// A failed notification to queue again (the form on the request page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationResend {
+    /// The request.
+    pub id: String,
+    /// The delivery.
+    pub delivery: String,
 }
 
 /// A request with its evidence and timeline, and what the caller may do with it.

@@ -11,7 +11,7 @@ use crate::dto::{
     Facets, HistoryPage, IndexStatus, NotesForm, Persona, PreviewForm, PreviewView, ReviewQueue,
     RunbookView, SearchQuery, SearchResults, SessionInfo, TemplateView, TokensPage,
 };
-use crate::dto::{RequestDecision, RequestList, RequestView};
+use crate::dto::{NotificationResend, RequestDecision, RequestList, RequestView};
 use crate::error::PortalError;
 
 /// Who is asking, as established by the server's session middleware.
@@ -109,6 +109,12 @@ pub trait Portal: Send + Sync + 'static {
         &self,
         caller: &Caller,
         decision: RequestDecision,
+    ) -> Result<(), PortalError>;
+    /// Queues a failed webhook notification about a request again (admins).
+    async fn resend_notification(
+        &self,
+        caller: &Caller,
+        resend: NotificationResend,
     ) -> Result<(), PortalError>;
 }
 

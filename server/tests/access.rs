@@ -402,6 +402,20 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "POST",
+            "/api/v1/requests/{id}/deliveries/{delivery}/resend",
+            "/api/v1/requests/nope/deliveries/nope/resend",
+            Some(""),
+            SIGNED_IN_NOT_HERE,
+        ),
+        case(
+            "POST",
+            "resend_notification",
+            "/rpc/resend_notification",
+            Some("resend[id]=nope&resend[delivery]=nope"),
+            SIGNED_IN_NOT_HERE,
+        ),
+        case(
+            "POST",
             "submit_request",
             "/rpc/submit_request",
             Some(
@@ -479,7 +493,11 @@ fn declared_routes() -> BTreeSet<String> {
             let path = entry.expect("entry").path();
             if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).expect("source");
+                // The quoted name may follow on the next line where rustfmt broke it.
                 for piece in text.split(marker).skip(1) {
+                    let Some(piece) = piece.trim_start().strip_prefix('"') else {
+                        continue;
+                    };
                     if let Some(end) = piece.find('"') {
                         found.insert(piece[..end].to_string());
                     }
@@ -487,9 +505,9 @@ fn declared_routes() -> BTreeSet<String> {
             }
         }
     };
-    scan("server/src/routes", ".route(\"");
-    scan("app/src", "endpoint = \"");
-    scan("app/src", "path!(\"");
+    scan("server/src/routes", ".route(");
+    scan("app/src", "endpoint = ");
+    scan("app/src", "path!(");
     found
 }
 

@@ -1,7 +1,8 @@
 //! Webhook notifications as a receiver sees them: every request event arrives signed with
 //! HMAC-SHA256, a refused delivery is retried until it is accepted, a dead receiver ends
-//! failed after its attempts, replicas never send one delivery twice, and the request page's
-//! data shows each delivery's state without the receiver's secret path (run on PostgreSQL too).
+//! failed after its attempts and an admin may send it again, replicas never send one delivery
+//! twice, and the request page's data shows each delivery's state without the receiver's
+//! secret path (run on PostgreSQL too).
 
 mod common;
 
@@ -19,7 +20,7 @@ use sha2::Sha256;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use common::{TestApp, fresh_database, run};
+use common::{TestApp, fresh_database, rpc, run};
 use server::entities::webhook_delivery;
 use server::webhooks::worker::Dispatcher;
 use server::webhooks::{Target, WebhookConfig};
@@ -426,6 +427,126 @@ fn rejections_and_cancellations_are_announced_and_a_refused_decision_announces_n
     });
 }
 
+#[test]
+fn an_admin_sends_a_failed_notification_again_and_nobody_else_may() {
+    run(async {
+        // Every delivery fails: 3 events × 2 attempts are refused, then the receiver is fixed.
+        let (url, got) = receiver(6).await;
+        let app = TestApp::spawn_with(|c| c.webhooks = Some(webhooks(&[&url], 2))).await;
+        let dev = app.client_as(Some("developer")).await;
+        let id = post(&dev, &app, "/api/v1/requests", sandbox()).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let view = settled(&dev, &app, &id, 3).await;
+        let deliveries = view["deliveries"].as_array().unwrap().clone();
+        assert!(deliveries.iter().all(|d| d["status"] == "failed"), "{view}");
+        assert!(deliveries.iter().all(|d| d["can_resend"] == false));
+        let first = deliveries[0]["id"].as_str().unwrap().to_string();
+        let second = deliveries[1]["id"].as_str().unwrap().to_string();
+        let resend = |d: &str| format!("/api/v1/requests/{id}/deliveries/{d}/resend");
+
+        // The requester sees the request but may not resend: refused, and nothing moves.
+        let refused = dev.post(app.url(&resend(&first))).send().await.unwrap();
+        assert_eq!(refused.status(), 403);
+        let admin = app.client_as(Some("admin")).await;
+        let view: Value = admin
+            .get(app.url(&format!("/api/v1/requests/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            view["deliveries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["can_resend"] == true && d["status"] == "failed"),
+            "{view}"
+        );
+
+        // By the API: queued at once with fresh attempts, under the same delivery id.
+        let queued = post(&admin, &app, &resend(&first), json!({})).await;
+        let again = queued["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == first.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(again["status"], "pending", "{again}");
+        assert_eq!(again["attempts"], 0);
+        // By the page's form (the server function it posts to): back to the request page.
+        let (status, location, body) = rpc(
+            &admin,
+            &app,
+            "resend_notification",
+            &[("resend[id]", id.as_str()), ("resend[delivery]", &second)],
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(location, format!("/requests/{id}"));
+
+        let view = settled(&admin, &app, &id, 3).await;
+        let status: Vec<(&str, &str)> = view["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["id"].as_str().unwrap(), d["status"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            status,
+            [
+                (first.as_str(), "delivered"),
+                (second.as_str(), "delivered"),
+                (deliveries[2]["id"].as_str().unwrap(), "failed"),
+            ]
+        );
+        let received = got.lock().unwrap().clone();
+        assert_eq!(received.len(), 8, "6 refused posts, then the 2 sent again");
+        let accepted: Vec<String> = received
+            .iter()
+            .filter(|r| r.answered == 200)
+            .map(|r| header(r, "x-gatehouse-delivery"))
+            .collect();
+        assert_eq!(accepted.len(), 2);
+        assert!(accepted.contains(&first) && accepted.contains(&second));
+        assert!(received.iter().all(signature_holds));
+
+        // Only a failed delivery goes again; an unknown one does not exist.
+        let twice = admin.post(app.url(&resend(&first))).send().await.unwrap();
+        assert_eq!(twice.status(), 409);
+        let said: Value = twice.json().await.unwrap();
+        assert!(said.to_string().contains("only a failed one"), "{said}");
+        let unknown = admin
+            .post(app.url(&resend("no-such-delivery")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unknown.status(), 404);
+
+        // Both resends and the refusal are in the audit log.
+        let audit: Value = admin
+            .get(app.url("/api/v1/audit/events?action=webhook.resend"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let resent: Vec<&str> = audit["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["details"]["delivery"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(resent.len(), 2, "{audit}");
+        assert!(resent.contains(&first.as_str()) && resent.contains(&second.as_str()));
+    });
+}
+
 /// A pending delivery row, as a request event would leave it.
 fn row(target: &str, id: &str) -> webhook_delivery::ActiveModel {
     let now = Utc::now();
@@ -528,5 +649,54 @@ fn racing_dispatchers_send_each_delivery_once_and_take_over_a_lapsed_claim() {
             .unwrap();
         assert_eq!(delivered.len(), 11);
         assert!(delivered.iter().all(|d| d.attempts == 1));
+    });
+}
+
+#[test]
+fn a_receiver_that_does_not_answer_holds_at_most_half_the_slots() {
+    run(async {
+        let (slow, slow_got) = slow_receiver(0, Duration::from_secs(3)).await;
+        let (fast, fast_got) = receiver(0).await;
+        let config = Arc::new(webhooks(&[&slow, &fast], 3));
+        let (slow_id, fast_id) = (config.targets[0].id.clone(), config.targets[1].id.clone());
+        let dir = tempfile::tempdir().unwrap();
+        let db = server::db::connect_and_migrate(&fresh_database(dir.path()).await)
+            .await
+            .unwrap();
+        // The stuck receiver's deliveries are due first and outnumber all 8 slots.
+        for n in 0..10 {
+            let mut r = row(&slow_id, &format!("s{n}"));
+            r.next_attempt_at = Set(Utc::now() - chrono::Duration::minutes(1));
+            r.insert(&db).await.unwrap();
+        }
+        for n in 0..3 {
+            row(&fast_id, &format!("f{n}")).insert(&db).await.unwrap();
+        }
+        let dispatcher = Dispatcher::new(db.clone(), config).unwrap();
+        let mut tasks = dispatcher.sweep().await.unwrap();
+        assert_eq!(tasks.len(), 4 + 3, "half the slots for each receiver");
+        // The healthy receiver gets everything while the other still holds its four.
+        for _ in 0..40 {
+            if fast_got.lock().unwrap().len() == 3 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(fast_got.lock().unwrap().len(), 3);
+        assert!(slow_got.lock().unwrap().is_empty(), "still waiting for it");
+        let claimed = webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::Target.eq(slow_id.as_str()))
+            .filter(webhook_delivery::Column::Claim.is_not_null())
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 4);
+        // Its share is taken: a sweep now starts nothing more for it.
+        tasks.extend(dispatcher.sweep().await.unwrap());
+        assert_eq!(tasks.len(), 7);
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert_eq!(slow_got.lock().unwrap().len(), 4);
     });
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{DecideRequest, get_inbox, get_my_requests, get_request};
+use crate::api::{DecideRequest, ResendNotification, get_inbox, get_my_requests, get_request};
 use crate::components::notice::{Empty, ErrorNotice};
 use crate::dto::{RequestList, RequestSummary, RequestView};
 use crate::pages::templates::{PolicyItem, TierBadge};
@@ -88,10 +88,11 @@ pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let decide = ServerAction::<DecideRequest>::new();
-    // Reloaded after each decision taken here (the redirect stays on this page).
+    let resend = ServerAction::<ResendNotification>::new();
+    // Reloaded after each action taken here (the redirect stays on this page).
     let request = Resource::new(
-        move || (id(), decide.version().get()),
-        |(id, _)| get_request(id),
+        move || (id(), decide.version().get(), resend.version().get()),
+        |(id, _, _)| get_request(id),
     );
     view! {
         <Title text="Request" />
@@ -99,7 +100,7 @@ pub fn RequestPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match request.await {
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(r) => view! { <Request r decide /> }.into_any(),
+                    Ok(r) => view! { <Request r decide resend /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -107,7 +108,11 @@ pub fn RequestPage() -> impl IntoView {
 }
 
 #[component]
-fn Request(r: RequestView, decide: ServerAction<DecideRequest>) -> impl IntoView {
+fn Request(
+    r: RequestView,
+    decide: ServerAction<DecideRequest>,
+    resend: ServerAction<ResendNotification>,
+) -> impl IntoView {
     let pending = decide.pending();
     let parameters: Vec<(String, String)> = r
         .parameters
@@ -205,7 +210,7 @@ fn Request(r: RequestView, decide: ServerAction<DecideRequest>) -> impl IntoView
                 <li>{a.name}" as "<strong>{a.role}</strong>" · "<span class="muted">{a.at}</span></li>
             }).collect_view()}</ul>
         })}
-        {(!r.deliveries.is_empty()).then(|| view! { <Deliveries deliveries=r.deliveries.clone() /> })}
+        {(!r.deliveries.is_empty()).then(|| view! { <Deliveries request=r.id.clone() deliveries=r.deliveries.clone() resend /> })}
         <h2>"Evidence"</h2>
         <h3>"Parameters"</h3>
         <div class="table-wrap">
@@ -232,10 +237,16 @@ fn Request(r: RequestView, decide: ServerAction<DecideRequest>) -> impl IntoView
 
 /// The webhook notifications about a request, with the state of each delivery.
 #[component]
-fn Deliveries(deliveries: Vec<crate::dto::DeliveryView>) -> impl IntoView {
+fn Deliveries(
+    request: String,
+    deliveries: Vec<crate::dto::DeliveryView>,
+    resend: ServerAction<ResendNotification>,
+) -> impl IntoView {
+    let pending = resend.pending();
     view! {
         <h2>"Notifications"</h2>
         <p class="muted">"Each event is sent to the configured webhook receivers, signed, and retried with backoff until they answer 2xx."</p>
+        {move || resend.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
         <div class="table-wrap">
             <table class="table deliveries">
                 <thead><tr><th scope="col">"Event"</th><th scope="col">"Receiver"</th><th scope="col">"Status"</th><th scope="col">"Attempts"</th><th scope="col">"Last result"</th></tr></thead>
@@ -253,13 +264,23 @@ fn Deliveries(deliveries: Vec<crate::dto::DeliveryView>) -> impl IntoView {
                     };
                     let row_class = format!("delivery-{}", d.status);
                     let badge_class = format!("badge delivery-{}", d.status);
+                    let again = d.can_resend.then(|| {
+                        let (request, delivery) = (request.clone(), d.id.clone());
+                        view! {
+                            <ActionForm action=resend attr:class="inline-form">
+                                <input type="hidden" name="resend[id]" value=request />
+                                <input type="hidden" name="resend[delivery]" value=delivery />
+                                <button class="btn small" type="submit" disabled=move || pending.get()>"Send again"</button>
+                            </ActionForm>
+                        }
+                    });
                     view! {
                         <tr class=row_class>
                             <td><code>{d.event}</code></td>
                             <td>{d.target}</td>
                             <td><span class=badge_class>{d.status}</span>" "<span class="muted small">{when}</span></td>
                             <td>{d.attempts}</td>
-                            <td>{result}</td>
+                            <td>{result}{again}</td>
                         </tr>
                     }
                 }).collect_view()}</tbody>

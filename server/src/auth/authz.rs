@@ -31,6 +31,9 @@ pub enum Action {
     RequestTemplates,
     /// Approve or reject a request. People only; who depends on the request's tier.
     DecideRequests,
+    /// Send a failed webhook notification again. Admins, in person: it is an operator's
+    /// repair after a receiver was fixed.
+    ResendNotifications,
 }
 
 /// What an action is about.
@@ -60,7 +63,10 @@ impl Action {
             Action::RequestTemplates => Some(Scope::RequestsWrite),
             // A leaked token must not be able to mint more tokens, nor accept its own drafts.
             // Nor approve what it requested: decisions need a person.
-            Action::ManageTokens | Action::ReviewDrafts | Action::DecideRequests => None,
+            Action::ManageTokens
+            | Action::ReviewDrafts
+            | Action::DecideRequests
+            | Action::ResendNotifications => None,
         }
     }
 }
@@ -88,6 +94,7 @@ pub fn can(who: Option<&Identity>, action: Action, resource: Resource<'_>) -> bo
             Resource::Portal,
         ) => true,
         (Action::ViewAudit, Resource::Portal) => roles.admin || roles.security_reviewer,
+        (Action::ResendNotifications, Resource::Portal) => roles.admin,
         (Action::ManageTokens, Resource::TokensOf(owner)) => roles.admin || owner == who.subject,
         (Action::ReviewDrafts, Resource::Portal) => {
             roles.admin || !roles.runbook_owner_of.is_empty()
@@ -197,6 +204,33 @@ mod tests {
             Action::ManageTokens,
             Resource::TokensOf("u2")
         ));
+    }
+
+    #[test]
+    fn only_admins_in_person_send_a_notification_again() {
+        let admin = Roles {
+            admin: true,
+            ..Roles::default()
+        };
+        let approver = Roles {
+            approver: true,
+            security_reviewer: true,
+            ..Roles::default()
+        };
+        let action = Action::ResendNotifications;
+        assert!(can(
+            Some(&person(admin.clone(), None)),
+            action,
+            Resource::Portal
+        ));
+        assert!(!can(
+            Some(&person(approver, None)),
+            action,
+            Resource::Portal
+        ));
+        // An admin's token, whatever its scopes, may not.
+        let token = person(admin, Some(vec![Scope::RequestsWrite, Scope::AuditRead]));
+        assert!(!can(Some(&token), action, Resource::Portal));
     }
 
     #[test]

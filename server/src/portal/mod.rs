@@ -6,9 +6,9 @@ use std::sync::Arc;
 use app::dto::{
     AuditEventView, AuditPage, AuditQuery, CatalogPage, CatalogQuery, DeploymentView,
     DraftDecision, DraftLink, DraftView, Facets, FileProblem, HistoryPage, IndexStatus, NotesForm,
-    Persona, PreviewForm, PreviewView, Redaction, RequestDecision, RequestList, RequestView,
-    ResultGroup, ReviewQueue, RunbookView, ScopeOption, SearchQuery, SearchResults, SectionHit,
-    SessionInfo, SnippetPart, TemplateView, TocEntry, TokenView, TokensPage, UserInfo,
+    NotificationResend, Persona, PreviewForm, PreviewView, Redaction, RequestDecision, RequestList,
+    RequestView, ResultGroup, ReviewQueue, RunbookView, ScopeOption, SearchQuery, SearchResults,
+    SectionHit, SessionInfo, SnippetPart, TemplateView, TocEntry, TokenView, TokensPage, UserInfo,
 };
 use app::error::PortalError;
 use app::port::{Caller, Portal};
@@ -657,6 +657,22 @@ impl Portal for PortalService {
             &decision.id,
             &decision.action,
             &decision.reason,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn resend_notification(
+        &self,
+        caller: &Caller,
+        resend: NotificationResend,
+    ) -> Result<(), PortalError> {
+        requests::resend_notification(
+            &self.requests,
+            &self.guard,
+            &principal_of(caller),
+            &resend.id,
+            &resend.delivery,
         )
         .await
         .map(|_| ())

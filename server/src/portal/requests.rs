@@ -18,6 +18,7 @@ use crate::auth::authz::{Action, Resource, can};
 use crate::entities::request;
 use crate::requests::desk::{RequestDesk, RequestError, RequestRecord};
 use crate::requests::{rules, tier};
+use crate::webhooks::WebhookConfig;
 
 impl From<RequestError> for PortalError {
     fn from(err: RequestError) -> Self {
@@ -151,7 +152,7 @@ pub async fn view(
     id: &str,
 ) -> Result<RequestView, PortalError> {
     let (who, record) = visible(desk, guard, principal, id).await?;
-    Ok(to_view(who, &record))
+    Ok(to_view(who, &record, desk.webhooks.as_deref()))
 }
 
 /// Approve, reject or cancel; returns the request as it is now.
@@ -193,7 +194,31 @@ pub async fn decide(
             )));
         }
     };
-    Ok(to_view(who, &record))
+    Ok(to_view(who, &record, desk.webhooks.as_deref()))
+}
+
+/// Queues a failed notification about a request again; admins only, the request must be
+/// one they may see.
+pub async fn resend_notification(
+    desk: &RequestDesk,
+    guard: &Guard,
+    principal: &Principal,
+    id: &str,
+    delivery: &str,
+) -> Result<RequestView, PortalError> {
+    visible(desk, guard, principal, id).await?;
+    let who = guard
+        .require(
+            principal,
+            Action::ResendNotifications,
+            Resource::Portal,
+            &format!("request:{id}"),
+        )
+        .await?;
+    let record = desk
+        .resend_notification(who, &principal.origin, id, delivery)
+        .await?;
+    Ok(to_view(who, &record, desk.webhooks.as_deref()))
 }
 
 /// The caller's requests, newest first.
@@ -265,8 +290,13 @@ fn summary(r: &request::Model, missing: Option<String>, now: DateTime<Utc>) -> R
     }
 }
 
-fn to_view(who: &Identity, record: &RequestRecord) -> RequestView {
+fn to_view(
+    who: &Identity,
+    record: &RequestRecord,
+    webhooks: Option<&WebhookConfig>,
+) -> RequestView {
     let r = &record.request;
+    let resender = can(Some(who), Action::ResendNotifications, Resource::Portal);
     let pending = r.status == "pending" && r.pending_until > Utc::now();
     let decider = may_decide(who, r);
     let already = record.approvals.iter().any(|a| a.approver == who.subject);
@@ -360,6 +390,9 @@ fn to_view(who: &Identity, record: &RequestRecord) -> RequestView {
                 created_at: time(d.created_at),
                 next_attempt_at: (d.status == "pending").then(|| time(d.next_attempt_at)),
                 delivered_at: d.delivered_at.map(time),
+                can_resend: resender
+                    && d.status == "failed"
+                    && webhooks.and_then(|w| w.target(&d.target)).is_some(),
             })
             .collect(),
     }

@@ -21,7 +21,7 @@ use crate::catalog::params::FieldErrors;
 use crate::entities::{approval, request, request_event, webhook_delivery};
 use crate::policy::{Finding, Level, PolicyError};
 use crate::webhooks::WebhookConfig;
-use crate::webhooks::outbox::{self, Notice};
+use crate::webhooks::outbox::{self, Notice, ResendError};
 
 use super::preview::{Planner, Preview, PreviewError};
 use super::rules::{self, ApproverRole};
@@ -438,6 +438,37 @@ impl RequestDesk {
         self.note_refusal(who, origin, "request.cancel", id, &result)
             .await;
         result
+    }
+
+    /// Queues a failed webhook delivery of this request again (an operator's repair once
+    /// the receiver is fixed), recorded in the audit log in the same transaction.
+    pub async fn resend_notification(
+        &self,
+        who: &Identity,
+        origin: &Origin,
+        id: &str,
+        delivery_id: &str,
+    ) -> Result<RequestRecord, RequestError> {
+        let txn = self.db.begin().await?;
+        let delivery = outbox::resend(&txn, self.webhooks.as_deref(), id, delivery_id, Utc::now())
+            .await
+            .map_err(|e| match e {
+                ResendError::NotFound => RequestError::NotFound,
+                ResendError::Database(db) => RequestError::Database(db),
+                other => RequestError::Conflict(other.to_string()),
+            })?;
+        let event = Event::new(Some(who), "webhook.resend", format!("request:{id}"))
+            .origin(origin)
+            .details(json!({
+                "delivery": delivery.id,
+                "event": delivery.event,
+                "receiver": delivery.target_label,
+                "attempts_before": delivery.attempts,
+            }));
+        self.audit.append(&txn, &event).await?;
+        let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
+        txn.commit().await?;
+        Ok(record)
     }
 
     /// A refused decision rolled its transaction back; the attempt is still recorded.

@@ -1,7 +1,8 @@
 //! Requests over JSON, authorized exactly like the pages (the same functions serve both):
 //! `POST /api/v1/requests` `{"template","parameters"}`, `GET /api/v1/requests` (mine),
 //! `GET /api/v1/requests/inbox` (what waits for my decision), `GET /api/v1/requests/{id}`,
-//! and `POST …/{id}/approve`, `…/reject` `{"reason"}`, `…/cancel`.
+//! `POST …/{id}/approve`, `…/reject` `{"reason"}`, `…/cancel`, and (admins)
+//! `POST …/{id}/deliveries/{delivery}/resend` for a failed notification.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +27,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/requests/{id}/reject", post(reject))
         .route("/api/v1/requests/{id}/cancel", post(cancel))
         .route("/api/v1/requests/{id}/bundle", get(bundle))
+        .route(
+            "/api/v1/requests/{id}/deliveries/{delivery}/resend",
+            post(resend),
+        )
 }
 
 /// The signed bundle of a fulfilled request, as a download.
@@ -156,4 +161,20 @@ async fn cancel(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     decide(&state, &principal, &id, "cancel", "").await
+}
+
+async fn resend(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path((id, delivery)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let view = requests_api::resend_notification(
+        &state.requests,
+        &state.guard,
+        &principal,
+        &id,
+        &delivery,
+    )
+    .await?;
+    Ok(Json(view).into_response())
 }

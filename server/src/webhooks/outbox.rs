@@ -2,6 +2,7 @@
 //! request's deliveries back.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set,
@@ -99,4 +100,62 @@ pub async fn for_request<C: ConnectionTrait>(
         .order_by_asc(webhook_delivery::Column::Id)
         .all(conn)
         .await
+}
+
+/// Why a delivery cannot be sent again.
+#[derive(Debug, thiserror::Error)]
+pub enum ResendError {
+    #[error("no such notification on this request")]
+    NotFound,
+    #[error("This notification is {0}; only a failed one is sent again.")]
+    NotFailed(String),
+    #[error(
+        "Its receiver ({0}) is no longer configured on this portal; add it to GATEHOUSE_WEBHOOK_URLS first."
+    )]
+    UnknownTarget(String),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// Puts a failed delivery back in the queue with a fresh set of attempts, due at once. It
+/// keeps its id, so a receiver that saw an earlier attempt can tell it is the same
+/// notification.
+pub async fn resend<C: ConnectionTrait>(
+    conn: &C,
+    config: Option<&WebhookConfig>,
+    request_id: &str,
+    delivery_id: &str,
+    now: DateTime<Utc>,
+) -> Result<webhook_delivery::Model, ResendError> {
+    use webhook_delivery::Column;
+    let found = webhook_delivery::Entity::find_by_id(delivery_id)
+        .filter(Column::RequestId.eq(request_id))
+        .one(conn)
+        .await?
+        .ok_or(ResendError::NotFound)?;
+    if found.status != "failed" {
+        return Err(ResendError::NotFailed(found.status));
+    }
+    if config.and_then(|c| c.target(&found.target)).is_none() {
+        return Err(ResendError::UnknownTarget(found.target_label));
+    }
+    let done = webhook_delivery::Entity::update_many()
+        .col_expr(Column::Status, Expr::value("pending"))
+        .col_expr(Column::Attempts, Expr::value(0))
+        .col_expr(Column::NextAttemptAt, Expr::value(now))
+        .col_expr(
+            Column::ClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(Column::Claim, Expr::value(Option::<String>::None))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(delivery_id))
+        .filter(Column::Status.eq("failed"))
+        .exec(conn)
+        .await?;
+    if done.rows_affected != 1 {
+        // Someone else sent it again between the read and the update.
+        return Err(ResendError::NotFailed("pending".into()));
+    }
+    Ok(found)
 }

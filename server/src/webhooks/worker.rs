@@ -3,8 +3,10 @@
 //! lease lapses if its replica dies mid-attempt), and its result is recorded only while the
 //! token is still the one set: delivered, due again after a backoff, or failed after the
 //! last attempt. Attempts run as their own tasks, at most [`PARALLEL`] at once, so a slow
-//! receiver never holds up the sweep.
+//! receiver never holds up the sweep; with several receivers each may hold at most half of
+//! them, so one that never answers cannot starve the others.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -42,6 +44,8 @@ pub struct Dispatcher {
     config: Arc<WebhookConfig>,
     client: reqwest::Client,
     slots: Arc<Semaphore>,
+    /// Each target's share of the slots, by target id.
+    lanes: HashMap<String, Arc<Semaphore>>,
 }
 
 impl Dispatcher {
@@ -55,51 +59,61 @@ impl Dispatcher {
             .timeout(config.timeout)
             .user_agent(concat!("Gatehouse-Webhooks/", env!("CARGO_PKG_VERSION")))
             .build()?;
+        let share = per_target(config.targets.len());
+        let lanes = config
+            .targets
+            .iter()
+            .map(|t| (t.id.clone(), Arc::new(Semaphore::new(share))))
+            .collect();
         Ok(Arc::new(Self {
             db,
             config,
             client,
             slots: Arc::new(Semaphore::new(PARALLEL)),
+            lanes,
         }))
     }
 
     /// Starts an attempt for each due delivery to one of this replica's targets while a slot
-    /// is free, and returns their tasks (the timer drops them; tests wait for them).
+    /// (and that target's share) is free, and returns their tasks (the timer drops them;
+    /// tests wait for them).
     pub async fn sweep(self: &Arc<Self>) -> Result<Vec<JoinHandle<()>>, DbErr> {
         self.fail_orphans().await?;
-        let free = self.slots.available_permits();
-        if free == 0 {
-            return Ok(Vec::new());
-        }
-        let now = Utc::now();
-        let due = webhook_delivery::Entity::find()
-            .filter(Column::Status.eq("pending"))
-            .filter(Column::NextAttemptAt.lte(now))
-            .filter(Column::Target.is_in(self.target_ids()))
-            .filter(unclaimed(now))
-            .order_by_asc(Column::NextAttemptAt)
-            .limit(free as u64)
-            .all(&self.db)
-            .await?;
         let mut started = Vec::new();
-        for delivery in due {
-            // Always found: the query only took this replica's targets.
-            let Some(url) = self.config.target(&delivery.target).map(|t| t.url.clone()) else {
+        for target in &self.config.targets {
+            let lane = &self.lanes[&target.id];
+            let free = lane.available_permits().min(self.slots.available_permits());
+            if free == 0 {
                 continue;
-            };
-            let Ok(slot) = self.slots.clone().try_acquire_owned() else {
-                break;
-            };
-            let Some(token) = self.claim(&delivery).await? else {
-                continue;
-            };
-            let me = self.clone();
-            started.push(tokio::spawn(async move {
-                let _slot = slot;
-                if let Err(err) = me.attempt(&url, delivery, &token).await {
-                    tracing::warn!(error = %err, "could not record a webhook attempt; it will be retried when its claim lapses");
-                }
-            }));
+            }
+            let now = Utc::now();
+            let due = webhook_delivery::Entity::find()
+                .filter(Column::Status.eq("pending"))
+                .filter(Column::NextAttemptAt.lte(now))
+                .filter(Column::Target.eq(target.id.as_str()))
+                .filter(unclaimed(now))
+                .order_by_asc(Column::NextAttemptAt)
+                .limit(free as u64)
+                .all(&self.db)
+                .await?;
+            for delivery in due {
+                let (Ok(slot), Ok(share)) = (
+                    self.slots.clone().try_acquire_owned(),
+                    lane.clone().try_acquire_owned(),
+                ) else {
+                    break;
+                };
+                let Some(token) = self.claim(&delivery).await? else {
+                    continue;
+                };
+                let (me, url) = (self.clone(), target.url.clone());
+                started.push(tokio::spawn(async move {
+                    let _held = (slot, share);
+                    if let Err(err) = me.attempt(&url, delivery, &token).await {
+                        tracing::warn!(error = %err, "could not record a webhook attempt; it will be retried when its claim lapses");
+                    }
+                }));
+            }
         }
         Ok(started)
     }
@@ -247,6 +261,11 @@ impl Dispatcher {
             .await?;
         Ok(())
     }
+}
+
+/// The slots one target may hold: all of them when it is the only one, else half.
+fn per_target(targets: usize) -> usize {
+    if targets <= 1 { PARALLEL } else { PARALLEL / 2 }
 }
 
 fn unclaimed(now: DateTime<Utc>) -> Condition {
