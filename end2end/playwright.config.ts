@@ -76,6 +76,8 @@ export default defineConfig({
       GATEHOUSE_WEBHOOK_URLS: `http://127.0.0.1:${hookPort}/hooks/e2e-path-token`,
       GATEHOUSE_WEBHOOK_SECRET: webhookSecret,
       GATEHOUSE_WEBHOOK_RETRY_SECONDS: '1',
+      // Two attempts: a refused first post is retried once; a broken receiver fails fast.
+      GATEHOUSE_WEBHOOK_MAX_ATTEMPTS: '2',
     }),
     {
       command: `node ${__dirname}/oidc/provider.mjs`,

@@ -1,7 +1,7 @@
 import { expect, Page } from '@playwright/test';
 
 /** Signs in with the development sign-in as one of the demo personas. */
-export async function signIn(page: Page, persona: 'developer' | 'approver' | 'security' | 'oncall', next = '/') {
+export async function signIn(page: Page, persona: 'developer' | 'approver' | 'security' | 'oncall' | 'admin', next = '/') {
   await page.goto(`/signin?next=${encodeURIComponent(next)}`);
   await expect(page.getByText('Development sign-in').first()).toBeVisible();
   await page.click(`button[data-persona="${persona}"]`);

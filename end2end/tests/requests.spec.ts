@@ -139,3 +139,33 @@ test('the request page shows its notifications delivered, each signed for the re
     expect(given.length === expected.length && timingSafeEqual(given, expected)).toBe(true);
   }
 });
+
+test('an admin sends a failed notification again once the receiver is mended', async ({ page, browser, request }) => {
+  await signIn(page, 'developer', '/templates');
+  await preview(page, 'sandbox-environment', { 'Sandbox name *': 'e2e-broken-receiver' });
+  await page.getByRole('button', { name: 'Request it (approved at once)' }).click();
+  await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+  const url = page.url();
+  // The receiver refuses everything about this request: both attempts of each event fail.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator('table.deliveries .badge.delivery-failed')).toHaveCount(3);
+  }).toPass({ timeout: 30_000 });
+  await expect(page.locator('table.deliveries')).toContainText('The receiver answered HTTP 500.');
+  // The requester may not send them again; there is no button for them.
+  await expect(page.getByRole('button', { name: 'Send again' })).toHaveCount(0);
+
+  const hookPort = process.env.GATEHOUSE_E2E_HOOK_PORT ?? '3996';
+  expect((await request.post(`http://127.0.0.1:${hookPort}/mend`)).status()).toBe(204);
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, 'admin', new URL(url).pathname);
+  await hydrated(admin);
+  const rows = admin.locator('table.deliveries tbody tr');
+  await expect(admin.getByRole('button', { name: 'Send again' })).toHaveCount(3);
+  await rows.filter({ hasText: 'request.submitted' }).getByRole('button', { name: 'Send again' }).click();
+  await expect(async () => {
+    await admin.reload();
+    await expect(rows.filter({ hasText: 'request.submitted' }).locator('.badge.delivery-delivered')).toHaveCount(1);
+  }).toPass({ timeout: 30_000 });
+  await expect(admin.getByRole('button', { name: 'Send again' })).toHaveCount(2);
+});

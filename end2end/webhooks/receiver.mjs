@@ -1,7 +1,9 @@
 // A webhook receiver for Gatehouse's browser tests: it keeps every POST it gets (headers and
 // raw body) and lists them at GET /received. It answers 503 to the first POST, so the portal
-// has to retry once, and 200 afterwards. Configured by HOOK_PORT (listens on 127.0.0.1).
-// It checks nothing itself: the tests verify the signatures, as a real receiver would.
+// has to retry once, and 200 afterwards — except that it answers 500 to every notification
+// whose body mentions "e2e-broken-receiver" until POST /mend. Configured by HOOK_PORT
+// (listens on 127.0.0.1). It checks nothing itself: the tests verify the signatures, as a
+// real receiver would.
 import http from 'node:http';
 
 const port = Number(process.env.HOOK_PORT);
@@ -10,12 +12,18 @@ if (!port) {
   process.exit(2);
 }
 const received = [];
+let broken = true;
 
 http
   .createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/received') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(received));
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/mend') {
+      broken = false;
+      res.writeHead(204).end();
       return;
     }
     if (req.method !== 'POST') {
@@ -25,8 +33,9 @@ http
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      const status = received.length === 0 ? 503 : 200;
-      received.push({ path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      const body = Buffer.concat(chunks).toString('utf8');
+      const status = received.length === 0 ? 503 : broken && body.includes('e2e-broken-receiver') ? 500 : 200;
+      received.push({ path: req.url, headers: req.headers, body, status });
       res.writeHead(status).end();
     });
   })
