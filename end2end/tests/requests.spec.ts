@@ -141,8 +141,10 @@ test('the request page shows its notifications delivered, each signed for the re
 });
 
 test('an admin sends a failed notification again once the receiver is mended', async ({ page, browser, request }) => {
-  await signIn(page, 'developer', '/templates');
-  await preview(page, 'sandbox-environment', { 'Sandbox name *': 'e2e-broken-receiver' });
+  // Not the developer persona, whose sandbox quota the other tests use; a fresh name on a retry.
+  const name = `e2e-broken-${Date.now().toString(36)}`;
+  await signIn(page, 'oncall', '/templates');
+  await preview(page, 'sandbox-environment', { 'Sandbox name *': name });
   await page.getByRole('button', { name: 'Request it (approved at once)' }).click();
   await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
   const url = page.url();
@@ -156,8 +158,9 @@ test('an admin sends a failed notification again once the receiver is mended', a
   await expect(page.getByRole('button', { name: 'Send again' })).toHaveCount(0);
 
   const hookPort = process.env.GATEHOUSE_E2E_HOOK_PORT ?? '3996';
-  expect((await request.post(`http://127.0.0.1:${hookPort}/mend`)).status()).toBe(204);
-  const admin = await (await browser.newContext()).newPage();
+  expect((await request.post(`http://127.0.0.1:${hookPort}/mend?name=${name}`)).status()).toBe(204);
+  const context = await browser.newContext();
+  const admin = await context.newPage();
   await signIn(admin, 'admin', new URL(url).pathname);
   await hydrated(admin);
   const rows = admin.locator('table.deliveries tbody tr');
@@ -168,4 +171,5 @@ test('an admin sends a failed notification again once the receiver is mended', a
     await expect(rows.filter({ hasText: 'request.submitted' }).locator('.badge.delivery-delivered')).toHaveCount(1);
   }).toPass({ timeout: 30_000 });
   await expect(admin.getByRole('button', { name: 'Send again' })).toHaveCount(2);
+  await context.close();
 });

@@ -1,7 +1,8 @@
 // A webhook receiver for Gatehouse's browser tests: it keeps every POST it gets (headers and
 // raw body) and lists them at GET /received. It answers 503 to the first POST, so the portal
 // has to retry once, and 200 afterwards — except that it answers 500 to every notification
-// whose body mentions "e2e-broken-receiver" until POST /mend. Configured by HOOK_PORT
+// whose body names a sandbox `e2e-broken-<x>` until POST /mend?name=e2e-broken-<x> (a test
+// and its retry use different names). Configured by HOOK_PORT
 // (listens on 127.0.0.1). It checks nothing itself: the tests verify the signatures, as a
 // real receiver would.
 import http from 'node:http';
@@ -12,7 +13,7 @@ if (!port) {
   process.exit(2);
 }
 const received = [];
-let broken = true;
+const mended = new Set();
 
 http
   .createServer((req, res) => {
@@ -21,8 +22,8 @@ http
       res.end(JSON.stringify(received));
       return;
     }
-    if (req.method === 'POST' && req.url === '/mend') {
-      broken = false;
+    if (req.method === 'POST' && req.url.startsWith('/mend?')) {
+      mended.add(new URL(req.url, 'http://receiver').searchParams.get('name'));
       res.writeHead(204).end();
       return;
     }
@@ -34,7 +35,8 @@ http
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const status = received.length === 0 ? 503 : broken && body.includes('e2e-broken-receiver') ? 500 : 200;
+      const broken = body.match(/e2e-broken-[a-z0-9]+/);
+      const status = received.length === 0 ? 503 : broken && !mended.has(broken[0]) ? 500 : 200;
       received.push({ path: req.url, headers: req.headers, body, status });
       res.writeHead(status).end();
     });

@@ -88,6 +88,8 @@ struct RawConfig {
     webhook_retry_seconds: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     webhook_timeout_seconds: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    webhook_retention_days: Option<String>,
     /// Only from the file: `[roles]` with `approver`, `security_reviewer`, `admin` (lists of
     /// groups) and `[roles.runbook_owners]` (team = [groups]).
     #[serde(default)]
@@ -196,6 +198,7 @@ const ENV_KEYS: &[&str] = &[
     "webhook_max_attempts",
     "webhook_retry_seconds",
     "webhook_timeout_seconds",
+    "webhook_retention_days",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -520,6 +523,7 @@ impl Config {
             max_attempts: raw.webhook_max_attempts,
             retry_seconds: raw.webhook_retry_seconds,
             timeout_seconds: raw.webhook_timeout_seconds,
+            retention_days: raw.webhook_retention_days,
         })?;
         let request_limits = crate::requests::desk::Limits {
             pending_ttl: chrono::Duration::hours(parse_number(
@@ -723,6 +727,7 @@ struct RawWebhooks {
     max_attempts: Option<String>,
     retry_seconds: Option<String>,
     timeout_seconds: Option<String>,
+    retention_days: Option<String>,
 }
 
 /// The shortest signing secret accepted, in characters.
@@ -771,6 +776,12 @@ fn webhook_config(raw: RawWebhooks) -> Result<Option<crate::webhooks::WebhookCon
         "GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS",
         10,
         1..=120,
+    )?;
+    let retention = parse_number(
+        raw.retention_days.as_deref(),
+        "GATEHOUSE_WEBHOOK_RETENTION_DAYS",
+        90,
+        1..=3650,
     )?;
     let mut targets: Vec<Target> = Vec::new();
     for (n, item) in raw
@@ -847,6 +858,7 @@ fn webhook_config(raw: RawWebhooks) -> Result<Option<crate::webhooks::WebhookCon
         max_attempts,
         retry_base: std::time::Duration::from_secs(retry as u64),
         timeout: std::time::Duration::from_secs(timeout as u64),
+        retention: std::time::Duration::from_secs(retention as u64 * 86_400),
     }))
 }
 
@@ -1145,6 +1157,17 @@ mod tests {
             ["https://hooks.example.com", "http://127.0.0.1:9000"]
         );
         assert_eq!((hooks.max_attempts, hooks.retry_base.as_secs()), (8, 30));
+        assert_eq!(hooks.retention.as_secs(), 90 * 86_400);
+        let err = Config::from_raw(RawConfig {
+            webhook_retention_days: Some("0".into()),
+            ..raw()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("GATEHOUSE_WEBHOOK_RETENTION_DAYS") && err.contains("from 1 to 3650"),
+            "{err}"
+        );
         assert!(
             !format!("{:?}", hooks).contains("tok3n") && !format!("{:?}", hooks).contains(&long)
         );

@@ -463,7 +463,6 @@ impl RequestDesk {
                 "delivery": delivery.id,
                 "event": delivery.event,
                 "receiver": delivery.target_label,
-                "attempts_before": delivery.attempts,
             }));
         self.audit.append(&txn, &event).await?;
         let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;

@@ -29,6 +29,8 @@ pub struct WebhookConfig {
     pub retry_base: Duration,
     /// How long one attempt may take.
     pub timeout: Duration,
+    /// Delivered and failed deliveries are deleted this long after their last attempt.
+    pub retention: Duration,
 }
 
 /// The longest wait between two attempts.
@@ -95,6 +97,7 @@ mod tests {
             max_attempts: 8,
             retry_base: Duration::from_secs(base),
             timeout: Duration::from_secs(10),
+            retention: Duration::from_secs(90 * 86_400),
         }
     }
 

@@ -119,7 +119,8 @@ pub enum ResendError {
 
 /// Puts a failed delivery back in the queue with a fresh set of attempts, due at once. It
 /// keeps its id, so a receiver that saw an earlier attempt can tell it is the same
-/// notification.
+/// notification. The conditional update comes first, so a racing resend or worker meets a
+/// write lock rather than a stale read.
 pub async fn resend<C: ConnectionTrait>(
     conn: &C,
     config: Option<&WebhookConfig>,
@@ -128,17 +129,9 @@ pub async fn resend<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<webhook_delivery::Model, ResendError> {
     use webhook_delivery::Column;
-    let found = webhook_delivery::Entity::find_by_id(delivery_id)
-        .filter(Column::RequestId.eq(request_id))
-        .one(conn)
-        .await?
-        .ok_or(ResendError::NotFound)?;
-    if found.status != "failed" {
-        return Err(ResendError::NotFailed(found.status));
-    }
-    if config.and_then(|c| c.target(&found.target)).is_none() {
-        return Err(ResendError::UnknownTarget(found.target_label));
-    }
+    let known: Vec<String> = config
+        .map(|c| c.targets.iter().map(|t| t.id.clone()).collect())
+        .unwrap_or_default();
     let done = webhook_delivery::Entity::update_many()
         .col_expr(Column::Status, Expr::value("pending"))
         .col_expr(Column::Attempts, Expr::value(0))
@@ -150,12 +143,19 @@ pub async fn resend<C: ConnectionTrait>(
         .col_expr(Column::Claim, Expr::value(Option::<String>::None))
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .filter(Column::Id.eq(delivery_id))
+        .filter(Column::RequestId.eq(request_id))
         .filter(Column::Status.eq("failed"))
+        .filter(Column::Target.is_in(known))
         .exec(conn)
         .await?;
-    if done.rows_affected != 1 {
-        // Someone else sent it again between the read and the update.
-        return Err(ResendError::NotFailed("pending".into()));
+    let found = webhook_delivery::Entity::find_by_id(delivery_id)
+        .filter(Column::RequestId.eq(request_id))
+        .one(conn)
+        .await?
+        .ok_or(ResendError::NotFound)?;
+    match done.rows_affected {
+        1 => Ok(found),
+        _ if found.status != "failed" => Err(ResendError::NotFailed(found.status)),
+        _ => Err(ResendError::UnknownTarget(found.target_label)),
     }
-    Ok(found)
 }

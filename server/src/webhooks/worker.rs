@@ -3,8 +3,9 @@
 //! lease lapses if its replica dies mid-attempt), and its result is recorded only while the
 //! token is still the one set: delivered, due again after a backoff, or failed after the
 //! last attempt. Attempts run as their own tasks, at most [`PARALLEL`] at once, so a slow
-//! receiver never holds up the sweep; with several receivers each may hold at most half of
-//! them, so one that never answers cannot starve the others.
+//! receiver never holds up the sweep. With several receivers each may hold only its share
+//! of them (half with two, at least two), and each sweep starts with the next receiver, so
+//! one that never answers cannot starve the others.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,6 +29,8 @@ use super::{WebhookConfig, sign};
 pub const PARALLEL: usize = 8;
 /// A delivery whose target no replica here knows is failed once it is this overdue.
 const ORPHAN_AFTER: chrono::Duration = chrono::Duration::hours(24);
+/// How often a replica deletes settled deliveries past their retention.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// The outcome of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +49,10 @@ pub struct Dispatcher {
     slots: Arc<Semaphore>,
     /// Each target's share of the slots, by target id.
     lanes: HashMap<String, Arc<Semaphore>>,
+    /// Which target the next sweep serves first.
+    turn: std::sync::atomic::AtomicUsize,
+    /// When this replica last pruned old deliveries.
+    pruned: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Dispatcher {
@@ -71,6 +78,8 @@ impl Dispatcher {
             client,
             slots: Arc::new(Semaphore::new(PARALLEL)),
             lanes,
+            turn: std::sync::atomic::AtomicUsize::new(0),
+            pruned: std::sync::Mutex::new(None),
         }))
     }
 
@@ -79,8 +88,20 @@ impl Dispatcher {
     /// tests wait for them).
     pub async fn sweep(self: &Arc<Self>) -> Result<Vec<JoinHandle<()>>, DbErr> {
         self.fail_orphans().await?;
+        if self.prune_due() {
+            let gone = self.prune(Utc::now()).await?;
+            if gone > 0 {
+                tracing::info!(
+                    deleted = gone,
+                    "deleted webhook deliveries past their retention"
+                );
+            }
+        }
         let mut started = Vec::new();
-        for target in &self.config.targets {
+        let targets = &self.config.targets;
+        let first = self.turn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        for n in 0..targets.len() {
+            let target = &targets[(first + n) % targets.len()];
             let lane = &self.lanes[&target.id];
             let free = lane.available_permits().min(self.slots.available_permits());
             if free == 0 {
@@ -116,6 +137,29 @@ impl Dispatcher {
             }
         }
         Ok(started)
+    }
+
+    /// Whether an hour has passed since this replica last pruned (and if so, marks it done).
+    fn prune_due(&self) -> bool {
+        let mut last = self.pruned.lock().unwrap_or_else(|e| e.into_inner());
+        if last.is_some_and(|at| at.elapsed() < PRUNE_EVERY) {
+            return false;
+        }
+        *last = Some(std::time::Instant::now());
+        true
+    }
+
+    /// Deletes delivered and failed deliveries whose last attempt is older than the
+    /// retention; pending ones stay whatever their age. Returns how many went.
+    pub async fn prune(&self, now: DateTime<Utc>) -> Result<u64, DbErr> {
+        let keep =
+            chrono::Duration::from_std(self.config.retention).unwrap_or(chrono::Duration::days(90));
+        let gone = webhook_delivery::Entity::delete_many()
+            .filter(Column::Status.is_in(["delivered", "failed"]))
+            .filter(Column::UpdatedAt.lt(now - keep))
+            .exec(&self.db)
+            .await?;
+        Ok(gone.rows_affected)
     }
 
     fn target_ids(&self) -> Vec<String> {
@@ -263,9 +307,15 @@ impl Dispatcher {
     }
 }
 
-/// The slots one target may hold: all of them when it is the only one, else half.
+/// The slots one target may hold: all of them when it is the only one, else an equal share
+/// but at least two (the shares may then add up to more than the slots; the first served
+/// take them).
 fn per_target(targets: usize) -> usize {
-    if targets <= 1 { PARALLEL } else { PARALLEL / 2 }
+    if targets <= 1 {
+        PARALLEL
+    } else {
+        (PARALLEL / targets).max(2)
+    }
 }
 
 fn unclaimed(now: DateTime<Utc>) -> Condition {
@@ -311,4 +361,15 @@ pub fn spawn(dispatcher: Arc<Dispatcher>, every: Duration) -> JoinHandle<()> {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_receiver_gets_every_slot_and_several_share_them() {
+        let shares: Vec<usize> = [1, 2, 3, 4, 10].map(per_target).to_vec();
+        assert_eq!(shares, [PARALLEL, 4, 2, 2, 2]);
+    }
 }

@@ -61,7 +61,16 @@ pub async fn fresh_database(dir: &Path) -> String {
     if backend() == "postgres" {
         let admin = std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
-        let name = format!("gh_test_{}", uuid::Uuid::new_v4().simple());
+        // `.ci/test` gives each run its own prefix and drops only that run's databases.
+        let prefix =
+            std::env::var("GATEHOUSE_TEST_DB_PREFIX").unwrap_or_else(|_| "gh_test_".into());
+        assert!(
+            prefix
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "GATEHOUSE_TEST_DB_PREFIX `{prefix}` may hold only a-z, 0-9 and _"
+        );
+        let name = format!("{prefix}{}", uuid::Uuid::new_v4().simple());
         let conn = Database::connect(&admin).await.unwrap_or_else(|e| {
             panic!("GATEHOUSE_TEST_DB=postgres but {admin} is unreachable: {e}")
         });
