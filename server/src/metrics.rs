@@ -1,4 +1,5 @@
-//! Prometheus metrics: request counts and latencies per route, and the runbook index.
+//! Prometheus metrics: request counts and latencies per route, the runbook index, and
+//! webhook attempts.
 //! One registry per application instance (no globals), rendered at `/metrics`.
 
 use std::sync::atomic::AtomicU64;
@@ -30,6 +31,11 @@ struct RouteLabels {
     route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: &'static str,
+}
+
 fn latency_histogram() -> Histogram {
     // 100 µs … ~3.3 s
     Histogram::new(exponential_buckets(0.0001, 2.0, 16))
@@ -45,6 +51,7 @@ pub struct Metrics {
     index_problems: Gauge,
     last_reindex: Gauge<f64, AtomicU64>,
     reindex_seconds: Histogram,
+    webhook_attempts: Family<OutcomeLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -66,6 +73,7 @@ impl Metrics {
         let index_problems = Gauge::default();
         let last_reindex = Gauge::<f64, AtomicU64>::default();
         let reindex_seconds = Histogram::new(exponential_buckets(0.001, 2.0, 14));
+        let webhook_attempts = Family::<OutcomeLabels, Counter>::default();
         registry.register(
             "http_requests",
             "HTTP requests by method, route and status",
@@ -102,6 +110,11 @@ impl Metrics {
             "Time to re-read and re-index the runbooks",
             reindex_seconds.clone(),
         );
+        registry.register(
+            "webhook_attempts",
+            "Webhook delivery attempts on this replica by outcome: delivered, retrying (will be tried again) or failed (no attempts left)",
+            webhook_attempts.clone(),
+        );
         Self {
             registry,
             requests,
@@ -112,7 +125,15 @@ impl Metrics {
             index_problems,
             last_reindex,
             reindex_seconds,
+            webhook_attempts,
         }
+    }
+
+    /// Counts one webhook attempt by its outcome.
+    pub fn observe_webhook_attempt(&self, outcome: &'static str) {
+        self.webhook_attempts
+            .get_or_create(&OutcomeLabels { outcome })
+            .inc();
     }
 
     /// Records a refresh of the runbook library.

@@ -201,8 +201,13 @@ impl Application {
                 {
                     tracing::warn!(public_url = %config.public_url, "webhook notifications link to a loopback address; set GATEHOUSE_PUBLIC_URL to the URL people use");
                 }
-                let dispatcher = Dispatcher::new(db.clone(), webhooks)
-                    .map_err(|e| anyhow::anyhow!("cannot build the webhook client: {e}"))?;
+                let observer = metrics.clone();
+                let dispatcher = Dispatcher::observed(
+                    db.clone(),
+                    webhooks,
+                    Box::new(move |outcome| observer.observe_webhook_attempt(outcome)),
+                )
+                .map_err(|e| anyhow::anyhow!("cannot build the webhook client: {e}"))?;
                 Some(AbortOnDrop(crate::webhooks::worker::spawn(
                     dispatcher,
                     WEBHOOKS_EVERY,

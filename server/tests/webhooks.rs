@@ -246,6 +246,21 @@ fn every_event_arrives_signed_and_a_refused_delivery_is_retried() {
             .headers
             .insert("x-gatehouse-delivery", "another-id".parse().unwrap());
         assert!(!signature_holds(&renamed));
+
+        // Operators can alert on the outcomes: /metrics counts this replica's attempts.
+        let metrics = reqwest::get(app.url("/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for line in [
+            r#"gatehouse_webhook_attempts_total{outcome="delivered"} 3"#,
+            r#"gatehouse_webhook_attempts_total{outcome="retrying"} 1"#,
+        ] {
+            assert!(metrics.contains(line), "{line} in:\n{metrics}");
+        }
+        assert!(!metrics.contains(r#"outcome="failed""#));
     });
 }
 
@@ -321,6 +336,16 @@ fn a_request_waiting_for_approval_says_for_whom_and_a_dead_receiver_ends_failed(
             assert!(!error.contains("dead-token"), "{error}");
         }
         assert!(!view.to_string().contains("dead-token"));
+        let metrics = reqwest::get(app.url("/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            metrics.contains(r#"gatehouse_webhook_attempts_total{outcome="failed"} 2"#),
+            "{metrics}"
+        );
     });
 }
 

@@ -53,12 +53,26 @@ pub struct Dispatcher {
     turn: std::sync::atomic::AtomicUsize,
     /// When this replica last pruned old deliveries.
     pruned: std::sync::Mutex<Option<std::time::Instant>>,
+    /// Told each attempt's outcome (`delivered`, `retrying`, `failed`): the metrics.
+    observer: Observer,
 }
+
+/// Hears the outcome of each attempt.
+pub type Observer = Box<dyn Fn(&'static str) + Send + Sync>;
 
 impl Dispatcher {
     pub fn new(
         db: DatabaseConnection,
         config: Arc<WebhookConfig>,
+    ) -> Result<Arc<Self>, reqwest::Error> {
+        Self::observed(db, config, Box::new(|_| {}))
+    }
+
+    /// A dispatcher that reports each attempt's outcome to `observer`.
+    pub fn observed(
+        db: DatabaseConnection,
+        config: Arc<WebhookConfig>,
+        observer: Observer,
     ) -> Result<Arc<Self>, reqwest::Error> {
         let client = reqwest::Client::builder()
             // A redirect could carry the signed body somewhere nobody configured.
@@ -80,6 +94,7 @@ impl Dispatcher {
             lanes,
             turn: std::sync::atomic::AtomicUsize::new(0),
             pruned: std::sync::Mutex::new(None),
+            observer,
         }))
     }
 
@@ -242,6 +257,11 @@ impl Dispatcher {
             tracing::warn!(delivery = %d.id, "webhook attempt outlived its claim; the other replica's result stands");
             return Ok(());
         }
+        (self.observer)(if status == "pending" {
+            "retrying"
+        } else {
+            status
+        });
         match status {
             "delivered" => {
                 tracing::debug!(delivery = %d.id, event = %d.event, target = %d.target_label, attempts, "webhook delivered")
