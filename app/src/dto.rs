@@ -584,6 +584,8 @@ pub struct RequestView {
     pub decided_at: Option<String>,
     pub sandbox_expires_at: Option<String>,
     pub sandbox_expired_at: Option<String>,
+    /// While pending: what changed since it was judged (policies, template), in words.
+    pub changed_since_judged: Option<String>,
     pub can_approve: bool,
     pub can_reject: bool,
     pub can_cancel: bool,

@@ -511,3 +511,69 @@ fn racing_decisions_end_in_exactly_one_valid_state() {
         }
     })
 }
+
+/// A copy of a directory tree.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_pending_request_judged_under_earlier_policies_says_so() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let dev = app.client_as(Some("developer")).await;
+        let (_, view) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
+        let id = view["id"].as_str().unwrap().to_string();
+        assert_eq!(view["changed_since_judged"], Value::Null, "{view}");
+
+        // A replica whose policies have changed since (one file edited).
+        let policies = tempfile::tempdir().unwrap();
+        copy_tree(&repo_root().join("server/policies"), policies.path());
+        let edited = policies.path().join("registries.rego");
+        let text = std::fs::read_to_string(&edited).unwrap();
+        std::fs::write(&edited, format!("{text}\n# Tightened after an incident.\n")).unwrap();
+        let replica = app
+            .spawn_replica_with(|c| c.policies_dir = policies.path().to_path_buf())
+            .await;
+        let approver = replica.client_as(Some("approver")).await;
+        let (status, seen) = get(&approver, &replica, &format!("/api/v1/requests/{id}")).await;
+        assert_eq!(status, 200, "{seen}");
+        let note = seen["changed_since_judged"].as_str().expect("a note");
+        let then = &view["policy_digest"].as_str().unwrap()[..12];
+        assert!(
+            note.starts_with("The policies changed since this request was judged")
+                && note.contains(&format!("sha256:{then} then")),
+            "{note}"
+        );
+        let page = approver
+            .get(replica.url(&format!("/requests/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Judged under earlier rules."), "{page}");
+        // The portal that judged it has nothing to say; nor has anyone once it is decided.
+        let (_, same) = get(&dev, &app, &format!("/api/v1/requests/{id}")).await;
+        assert_eq!(same["changed_since_judged"], Value::Null);
+        let (status, decided) = post(
+            &approver,
+            &replica,
+            &format!("/api/v1/requests/{id}/reject"),
+            json!({"reason": "Submit it again under the new registry rules."}),
+        )
+        .await;
+        assert_eq!(status, 200, "{decided}");
+        assert_eq!(decided["changed_since_judged"], Value::Null);
+    });
+}

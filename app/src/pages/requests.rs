@@ -188,6 +188,9 @@ fn Request(
             {r.sandbox_expires_at.clone().map(|at| view! { <p>"Sandbox lives until "{at}"."</p> })}
             {r.sandbox_expired_at.clone().map(|at| view! { <p>"Sandbox expired "{at}"."</p> })}
         </div>
+        {r.changed_since_judged.clone().map(|m| view! {
+            <div class="notice warn judged-earlier" role="status"><strong>"Judged under earlier rules. "</strong>{m}</div>
+        })}
         {r.bundle_url.clone().map(|url| view! {
             <p class="bundle">
                 <a class="btn primary" href=url download="">"Download the signed bundle"</a>

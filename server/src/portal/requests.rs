@@ -18,7 +18,6 @@ use crate::auth::authz::{Action, Resource, can};
 use crate::entities::request;
 use crate::requests::desk::{RequestDesk, RequestError, RequestRecord};
 use crate::requests::{rules, tier};
-use crate::webhooks::WebhookConfig;
 
 impl From<RequestError> for PortalError {
     fn from(err: RequestError) -> Self {
@@ -152,7 +151,7 @@ pub async fn view(
     id: &str,
 ) -> Result<RequestView, PortalError> {
     let (who, record) = visible(desk, guard, principal, id).await?;
-    Ok(to_view(who, &record, desk.webhooks.as_deref()))
+    Ok(to_view(who, &record, desk))
 }
 
 /// Approve, reject or cancel; returns the request as it is now.
@@ -194,7 +193,7 @@ pub async fn decide(
             )));
         }
     };
-    Ok(to_view(who, &record, desk.webhooks.as_deref()))
+    Ok(to_view(who, &record, desk))
 }
 
 /// Queues a failed notification about a request again; admins only, the request must be
@@ -218,7 +217,7 @@ pub async fn resend_notification(
     let record = desk
         .resend_notification(who, &principal.origin, id, delivery)
         .await?;
-    Ok(to_view(who, &record, desk.webhooks.as_deref()))
+    Ok(to_view(who, &record, desk))
 }
 
 /// The caller's requests, newest first.
@@ -290,11 +289,44 @@ fn summary(r: &request::Model, missing: Option<String>, now: DateTime<Utc>) -> R
     }
 }
 
-fn to_view(
-    who: &Identity,
-    record: &RequestRecord,
-    webhooks: Option<&WebhookConfig>,
-) -> RequestView {
+/// What changed since a pending request was judged: the policies, or the template. The
+/// evidence shown is what was judged at submission; approvers should know when it is old.
+fn changed_since_judged(desk: &RequestDesk, r: &request::Model) -> Option<String> {
+    if r.status != "pending" {
+        return None;
+    }
+    let short = |d: &str| d.chars().take(12).collect::<String>();
+    let mut changes = Vec::new();
+    let policies = &desk.planner.policies.digest;
+    if *policies != r.policy_digest {
+        changes.push(format!(
+            "the policies changed since this request was judged (sha256:{} then, sha256:{} now)",
+            short(&r.policy_digest),
+            short(policies)
+        ));
+    }
+    match desk.planner.catalog.get(&r.template_id) {
+        Some(t) if t.digest == r.template_digest => {}
+        Some(t) => changes.push(format!(
+            "the template `{}` is now version {} (this request was made with {})",
+            r.template_id, t.version, r.template_version
+        )),
+        None => changes.push(format!(
+            "the template `{}` is no longer in the catalog",
+            r.template_id
+        )),
+    }
+    (!changes.is_empty()).then(|| {
+        let mut text = changes.join("; and ");
+        text[..1].make_ascii_uppercase();
+        format!(
+            "{text}. The evidence below is what was judged at submission; if it no longer holds, reject the request and ask for a new one."
+        )
+    })
+}
+
+fn to_view(who: &Identity, record: &RequestRecord, desk: &RequestDesk) -> RequestView {
+    let webhooks = desk.webhooks.as_deref();
     let r = &record.request;
     let resender = can(Some(who), Action::ResendNotifications, Resource::Portal);
     let pending = r.status == "pending" && r.pending_until > Utc::now();
@@ -340,6 +372,7 @@ fn to_view(
         files,
         policy,
         policy_digest: r.policy_digest.clone(),
+        changed_since_judged: changed_since_judged(desk, r),
         missing: (r.status == "pending")
             .then(|| rules::missing(tier, &record.roles()))
             .flatten(),
