@@ -160,6 +160,16 @@ async fn settled(client: &reqwest::Client, app: &TestApp, id: &str, expected: us
     panic!("deliveries did not settle: {}", view["deliveries"]);
 }
 
+/// What `/metrics` says now.
+async fn metrics_text(app: &TestApp) -> String {
+    reqwest::get(app.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 fn sandbox() -> Value {
     json!({"template": "sandbox-environment", "parameters": {"name": "try-webhooks", "size": "small", "ttl_hours": 24}})
 }
@@ -248,12 +258,7 @@ fn every_event_arrives_signed_and_a_refused_delivery_is_retried() {
         assert!(!signature_holds(&renamed));
 
         // Operators can alert on the outcomes: /metrics counts this replica's attempts.
-        let metrics = reqwest::get(app.url("/metrics"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let metrics = metrics_text(&app).await;
         for line in [
             r#"gatehouse_webhook_attempts_total{outcome="delivered"} 3"#,
             r#"gatehouse_webhook_attempts_total{outcome="retrying"} 1"#,
@@ -336,12 +341,7 @@ fn a_request_waiting_for_approval_says_for_whom_and_a_dead_receiver_ends_failed(
             assert!(!error.contains("dead-token"), "{error}");
         }
         assert!(!view.to_string().contains("dead-token"));
-        let metrics = reqwest::get(app.url("/metrics"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let metrics = metrics_text(&app).await;
         assert!(
             metrics.contains(r#"gatehouse_webhook_attempts_total{outcome="failed"} 2"#),
             "{metrics}"
