@@ -160,16 +160,19 @@ test('an admin sends a failed notification again once the receiver is mended', a
   const hookPort = process.env.GATEHOUSE_E2E_HOOK_PORT ?? '3996';
   expect((await request.post(`http://127.0.0.1:${hookPort}/mend?name=${name}`)).status()).toBe(204);
   const context = await browser.newContext();
-  const admin = await context.newPage();
-  await signIn(admin, 'admin', new URL(url).pathname);
-  await hydrated(admin);
-  const rows = admin.locator('table.deliveries tbody tr');
-  await expect(admin.getByRole('button', { name: 'Send again' })).toHaveCount(3);
-  await rows.filter({ hasText: 'request.submitted' }).getByRole('button', { name: 'Send again' }).click();
-  await expect(async () => {
-    await admin.reload();
-    await expect(rows.filter({ hasText: 'request.submitted' }).locator('.badge.delivery-delivered')).toHaveCount(1);
-  }).toPass({ timeout: 30_000 });
-  await expect(admin.getByRole('button', { name: 'Send again' })).toHaveCount(2);
-  await context.close();
+  try {
+    const admin = await context.newPage();
+    await signIn(admin, 'admin', new URL(url).pathname);
+    await hydrated(admin);
+    const rows = admin.locator('table.deliveries tbody tr');
+    await expect(admin.getByRole('button', { name: 'Send again' })).toHaveCount(3);
+    await rows.filter({ hasText: 'request.submitted' }).getByRole('button', { name: 'Send again' }).click();
+    await expect(async () => {
+      await admin.reload();
+      await expect(rows.filter({ hasText: 'request.submitted' }).locator('.badge.delivery-delivered')).toHaveCount(1);
+    }).toPass({ timeout: 30_000 });
+    await expect(admin.getByRole('button', { name: 'Send again' })).toHaveCount(2);
+  } finally {
+    await context.close();
+  }
 });

@@ -74,6 +74,10 @@ impl Metrics {
         let last_reindex = Gauge::<f64, AtomicU64>::default();
         let reindex_seconds = Histogram::new(exponential_buckets(0.001, 2.0, 14));
         let webhook_attempts = Family::<OutcomeLabels, Counter>::default();
+        // Every outcome exists from the start at 0, so the first failure is an increase.
+        for outcome in ["delivered", "retrying", "failed"] {
+            drop(webhook_attempts.get_or_create(&OutcomeLabels { outcome }));
+        }
         registry.register(
             "http_requests",
             "HTTP requests by method, route and status",

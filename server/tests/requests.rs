@@ -550,8 +550,9 @@ fn a_pending_request_judged_under_earlier_policies_says_so() {
         let note = seen["changed_since_judged"].as_str().expect("a note");
         let then = &view["policy_digest"].as_str().unwrap()[..12];
         assert!(
-            note.starts_with("The policies changed since this request was judged")
-                && note.contains(&format!("sha256:{then} then")),
+            note.starts_with("The policies in force (sha256:")
+                && note.contains(&format!("this request was judged under (sha256:{then})"))
+                && !note.contains("template"),
             "{note}"
         );
         let page = approver
@@ -575,5 +576,39 @@ fn a_pending_request_judged_under_earlier_policies_says_so() {
         .await;
         assert_eq!(status, 200, "{decided}");
         assert_eq!(decided["changed_since_judged"], Value::Null);
+
+        // A template edited in place (same version, other content) is named with both digests.
+        let (_, view) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
+        let id = view["id"].as_str().unwrap().to_string();
+        let catalog = tempfile::tempdir().unwrap();
+        copy_tree(&repo_root().join("server/catalog"), catalog.path());
+        let template = std::fs::read_dir(catalog.path().join("production-deploy"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .expect("the template's definition");
+        let text = std::fs::read_to_string(&template).unwrap();
+        std::fs::write(
+            &template,
+            format!(
+                "{text}
+# Reviewed again.
+"
+            ),
+        )
+        .unwrap();
+        let replica = app
+            .spawn_replica_with(|c| c.catalog_dir = catalog.path().to_path_buf())
+            .await;
+        let approver = replica.client_as(Some("approver")).await;
+        let (_, seen) = get(&approver, &replica, &format!("/api/v1/requests/{id}")).await;
+        let note = seen["changed_since_judged"].as_str().expect("a note");
+        let version = view["template_version"].as_str().unwrap();
+        let then = &view["template_digest"].as_str().unwrap()[..12];
+        assert!(
+            note.starts_with("The template `production-deploy` in force is version")
+                && note.contains(&format!("made with version {version} (sha256:{then})")),
+            "{note}"
+        );
     });
 }

@@ -289,8 +289,10 @@ fn summary(r: &request::Model, missing: Option<String>, now: DateTime<Utc>) -> R
     }
 }
 
-/// What changed since a pending request was judged: the policies, or the template. The
-/// evidence shown is what was judged at submission; approvers should know when it is old.
+/// How a pending request's judgement differs from what this portal runs now: other policies,
+/// another template. The evidence shown is what was judged at submission, and approvers
+/// should know when the rules in force are not those. (Neutral wording: during a rolling
+/// deploy the replica answering may be the older one.)
 fn changed_since_judged(desk: &RequestDesk, r: &request::Model) -> Option<String> {
     if r.status != "pending" {
         return None;
@@ -300,16 +302,20 @@ fn changed_since_judged(desk: &RequestDesk, r: &request::Model) -> Option<String
     let policies = &desk.planner.policies.digest;
     if *policies != r.policy_digest {
         changes.push(format!(
-            "the policies changed since this request was judged (sha256:{} then, sha256:{} now)",
-            short(&r.policy_digest),
-            short(policies)
+            "the policies in force (sha256:{}) are not those this request was judged under (sha256:{})",
+            short(policies),
+            short(&r.policy_digest)
         ));
     }
     match desk.planner.catalog.get(&r.template_id) {
         Some(t) if t.digest == r.template_digest => {}
         Some(t) => changes.push(format!(
-            "the template `{}` is now version {} (this request was made with {})",
-            r.template_id, t.version, r.template_version
+            "the template `{}` in force is version {} (sha256:{}), and this request was made with version {} (sha256:{})",
+            r.template_id,
+            t.version,
+            short(&t.digest),
+            r.template_version,
+            short(&r.template_digest)
         )),
         None => changes.push(format!(
             "the template `{}` is no longer in the catalog",
@@ -317,12 +323,19 @@ fn changed_since_judged(desk: &RequestDesk, r: &request::Model) -> Option<String
         )),
     }
     (!changes.is_empty()).then(|| {
-        let mut text = changes.join("; and ");
-        text[..1].make_ascii_uppercase();
         format!(
-            "{text}. The evidence below is what was judged at submission; if it no longer holds, reject the request and ask for a new one."
+            "{}. The evidence below is what was judged at submission; if it no longer holds, reject the request and ask for a new one.",
+            capitalized(&changes.join("; and "))
         )
     })
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn to_view(who: &Identity, record: &RequestRecord, desk: &RequestDesk) -> RequestView {

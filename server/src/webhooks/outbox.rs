@@ -145,7 +145,7 @@ pub async fn resend<C: ConnectionTrait>(
         .filter(Column::Id.eq(delivery_id))
         .filter(Column::RequestId.eq(request_id))
         .filter(Column::Status.eq("failed"))
-        .filter(Column::Target.is_in(known))
+        .filter(Column::Target.is_in(known.clone()))
         .exec(conn)
         .await?;
     let found = webhook_delivery::Entity::find_by_id(delivery_id)
@@ -155,7 +155,8 @@ pub async fn resend<C: ConnectionTrait>(
         .ok_or(ResendError::NotFound)?;
     match done.rows_affected {
         1 => Ok(found),
-        _ if found.status != "failed" => Err(ResendError::NotFailed(found.status)),
-        _ => Err(ResendError::UnknownTarget(found.target_label)),
+        _ if !known.contains(&found.target) => Err(ResendError::UnknownTarget(found.target_label)),
+        // Not failed, or no longer failed by the time it was read.
+        _ => Err(ResendError::NotFailed(found.status)),
     }
 }

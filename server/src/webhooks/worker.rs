@@ -4,7 +4,7 @@
 //! token is still the one set: delivered, due again after a backoff, or failed after the
 //! last attempt. Attempts run as their own tasks, at most [`PARALLEL`] at once, so a slow
 //! receiver never holds up the sweep. With several receivers each may hold only its share
-//! of them (half with two, at least two), and each sweep starts with the next receiver, so
+//! of them (8/n rounded up, at least two), and each sweep starts with the next receiver, so
 //! one that never answers cannot starve the others.
 
 use std::collections::HashMap;
@@ -104,12 +104,18 @@ impl Dispatcher {
     pub async fn sweep(self: &Arc<Self>) -> Result<Vec<JoinHandle<()>>, DbErr> {
         self.fail_orphans().await?;
         if self.prune_due() {
-            let gone = self.prune(Utc::now()).await?;
-            if gone > 0 {
-                tracing::info!(
-                    deleted = gone,
-                    "deleted webhook deliveries past their retention"
-                );
+            // Housekeeping: a failure is logged and tried again in an hour; the sweep goes on.
+            match self.prune(Utc::now()).await {
+                Ok(0) => {}
+                Ok(gone) => {
+                    tracing::info!(
+                        deleted = gone,
+                        "deleted webhook deliveries past their retention"
+                    )
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "could not delete old webhook deliveries; trying again in an hour")
+                }
             }
         }
         let mut started = Vec::new();
@@ -328,13 +334,13 @@ impl Dispatcher {
 }
 
 /// The slots one target may hold: all of them when it is the only one, else an equal share
-/// but at least two (the shares may then add up to more than the slots; the first served
-/// take them).
+/// rounded up, at least two (the shares may add up to more than the slots; the first served
+/// take them, and each sweep serves another first).
 fn per_target(targets: usize) -> usize {
     if targets <= 1 {
         PARALLEL
     } else {
-        (PARALLEL / targets).max(2)
+        PARALLEL.div_ceil(targets).max(2)
     }
 }
 
@@ -390,6 +396,6 @@ mod tests {
     #[test]
     fn a_lone_receiver_gets_every_slot_and_several_share_them() {
         let shares: Vec<usize> = [1, 2, 3, 4, 10].map(per_target).to_vec();
-        assert_eq!(shares, [PARALLEL, 4, 2, 2, 2]);
+        assert_eq!(shares, [PARALLEL, 4, 3, 2, 2]);
     }
 }
