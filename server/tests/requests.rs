@@ -9,7 +9,7 @@ use std::sync::Arc;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{Value, json};
 
-use common::{TestApp, api_error, repo_root, run};
+use common::{TestApp, api_error, copy_dir, repo_root, run};
 
 const DEPLOY: &str = "production-deploy";
 
@@ -512,20 +512,6 @@ fn racing_decisions_end_in_exactly_one_valid_state() {
     })
 }
 
-/// A copy of a directory tree.
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_pending_request_judged_under_earlier_policies_says_so() {
     run(async {
@@ -537,7 +523,7 @@ fn a_pending_request_judged_under_earlier_policies_says_so() {
 
         // A replica whose policies have changed since (one file edited).
         let policies = tempfile::tempdir().unwrap();
-        copy_tree(&repo_root().join("server/policies"), policies.path());
+        copy_dir(&repo_root().join("server/policies"), policies.path());
         let edited = policies.path().join("registries.rego");
         let text = std::fs::read_to_string(&edited).unwrap();
         std::fs::write(&edited, format!("{text}\n# Tightened after an incident.\n")).unwrap();
@@ -581,7 +567,7 @@ fn a_pending_request_judged_under_earlier_policies_says_so() {
         let (_, view) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
         let id = view["id"].as_str().unwrap().to_string();
         let catalog = tempfile::tempdir().unwrap();
-        copy_tree(&repo_root().join("server/catalog"), catalog.path());
+        copy_dir(&repo_root().join("server/catalog"), catalog.path());
         let template = std::fs::read_dir(catalog.path().join("production-deploy"))
             .unwrap()
             .map(|e| e.unwrap().path())

@@ -49,6 +49,11 @@ impl WebhookConfig {
     pub fn target(&self, id: &str) -> Option<&Target> {
         self.targets.iter().find(|t| t.id == id)
     }
+
+    /// The fingerprints of every configured target.
+    pub fn target_ids(&self) -> Vec<String> {
+        self.targets.iter().map(|t| t.id.clone()).collect()
+    }
 }
 
 /// One receiving URL. The URL may carry a token in its path or query (chat webhooks do), so

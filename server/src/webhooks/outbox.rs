@@ -129,9 +129,7 @@ pub async fn resend<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<webhook_delivery::Model, ResendError> {
     use webhook_delivery::Column;
-    let known: Vec<String> = config
-        .map(|c| c.targets.iter().map(|t| t.id.clone()).collect())
-        .unwrap_or_default();
+    let known = config.map(WebhookConfig::target_ids).unwrap_or_default();
     let done = webhook_delivery::Entity::update_many()
         .col_expr(Column::Status, Expr::value("pending"))
         .col_expr(Column::Attempts, Expr::value(0))

@@ -183,10 +183,6 @@ impl Dispatcher {
         Ok(gone.rows_affected)
     }
 
-    fn target_ids(&self) -> Vec<String> {
-        self.config.targets.iter().map(|t| t.id.clone()).collect()
-    }
-
     /// Takes the delivery for one attempt; `None` when another replica (or task) has it.
     async fn claim(&self, d: &webhook_delivery::Model) -> Result<Option<String>, DbErr> {
         let now = Utc::now();
@@ -324,7 +320,7 @@ impl Dispatcher {
             // A late attempt still holding the old token must not record over this.
             .col_expr(Column::Claim, Expr::value(Option::<String>::None))
             .filter(Column::Status.eq("pending"))
-            .filter(Column::Target.is_not_in(self.target_ids()))
+            .filter(Column::Target.is_not_in(self.config.target_ids()))
             .filter(Column::NextAttemptAt.lt(now - ORPHAN_AFTER))
             .filter(unclaimed(now))
             .exec(&self.db)

@@ -88,11 +88,15 @@ pub async fn fresh_database(dir: &Path) -> String {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a directory tree (files and subdirectories) into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read dir") {
         let entry = entry.expect("entry");
-        if entry.file_type().expect("type").is_file() {
+        let kind = entry.file_type().expect("type");
+        if kind.is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else if kind.is_file() {
             std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
         }
     }
