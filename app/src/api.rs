@@ -18,7 +18,7 @@ use crate::error::PortalError;
 pub const NEW_TOKEN_COOKIE: &str = "gatehouse_new_token";
 
 #[cfg(feature = "ssr")]
-mod context {
+pub(crate) mod context {
     use super::NEW_TOKEN_COOKIE;
     use crate::error::PortalError;
     use crate::port::{Caller, PortalHandle};

@@ -37,15 +37,30 @@ pub enum PortalError {
 impl FromServerFnError for PortalError {
     type Encoder = JsonEncoding;
 
+    /// On the server this runs when a call's arguments cannot be read, before the function
+    /// body: the response gets the error's own status (400, not the default 500), and the
+    /// decoder's message is cut so a hostile body is not echoed back whole.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
+        let err = match value {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
-                PortalError::BadRequest(format!("Invalid request: {msg}"))
+                PortalError::BadRequest(format!("Invalid request: {}", cut(&msg, 200)))
             }
             ServerFnErrorErr::ServerError(_) | ServerFnErrorErr::MiddlewareError(_) => {
                 PortalError::Internal
             }
-            other => PortalError::Transport(other.to_string()),
-        }
+            other => PortalError::Transport(cut(&other.to_string(), 200).to_string()),
+        };
+        #[cfg(feature = "ssr")]
+        crate::api::context::set_status_for(&err);
+        err
     }
+}
+
+/// At most `max` bytes of `text`, on a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }

@@ -2,14 +2,12 @@
 // in the owner's queue with all four masked; the owner edits and accepts it; search finds
 // the new text; the history shows the revision and its deployment; and none of the four
 // values is anywhere — pages, database file, index directory, runbook files, logs.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { ciToken, hydrated, signIn } from './helpers';
 
 const dir = process.env.GATEHOUSE_E2E_DIR ?? '/tmp/gatehouse-e2e';
-const root = path.join(__dirname, '..', '..');
 
 const AWS_KEY = 'AKIAZ7QXW3RT5YU2NB6M';
 const DB_PASSWORD = 'Sw0rdfish-Lagoon-77';
@@ -17,25 +15,6 @@ const HOST = 'quokka-db-3.prod.internal';
 const EMAIL = 'mia.wombat@checkout.acme-corp.io';
 const SECRETS = [AWS_KEY, DB_PASSWORD, HOST, EMAIL];
 const RUNBOOK = 'checkout-api-high-latency';
-
-/** A `notes:write` token made with the CLI, as an operator would for a pipeline. */
-function ciToken(): string {
-  return execFileSync(
-    path.join(root, 'target/debug/gatehouse'),
-    ['token', 'create', '--user', 'ci-checkout', '--groups', '', '--scopes', 'notes:write'],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: `sqlite://${dir}/gatehouse.db?mode=rwc`,
-        GATEHOUSE_AUDIT_KEY_FILE: `${dir}/gatehouse-audit.key`,
-        GATEHOUSE_RUNBOOKS_DIR: `${dir}/runbooks`,
-        RUST_LOG: 'error',
-      },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  ).trim();
-}
 
 /** Every file's bytes under `p`, as text. */
 function bytesUnder(p: string): string {

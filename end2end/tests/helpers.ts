@@ -1,4 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { expect, Page } from '@playwright/test';
+
+const dir = process.env.GATEHOUSE_E2E_DIR ?? '/tmp/gatehouse-e2e';
+
+/** A `notes:write` token made with the CLI, as an operator would for a pipeline. */
+export function ciToken(): string {
+  return execFileSync(
+    path.join(__dirname, '..', '..', 'target/debug/gatehouse'),
+    ['token', 'create', '--user', 'ci-checkout', '--groups', '', '--scopes', 'notes:write'],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite://${dir}/gatehouse.db?mode=rwc`,
+        GATEHOUSE_AUDIT_KEY_FILE: `${dir}/gatehouse-audit.key`,
+        GATEHOUSE_RUNBOOKS_DIR: `${dir}/runbooks`,
+        RUST_LOG: 'error',
+      },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  ).trim();
+}
 
 /** Signs in with the development sign-in as one of the demo personas. */
 export async function signIn(page: Page, persona: 'developer' | 'approver' | 'security' | 'oncall' | 'admin', next = '/') {

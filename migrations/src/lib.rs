@@ -13,6 +13,7 @@ mod m20261127_000004_deployments;
 mod m20261128_000005_drafts;
 mod m20261129_000006_requests;
 mod m20261130_000007_webhooks;
+mod m20261207_000008_users;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_drafts::Migration),
             Box::new(m20261129_000006_requests::Migration),
             Box::new(m20261130_000007_webhooks::Migration),
+            Box::new(m20261207_000008_users::Migration),
         ]
     }
 }

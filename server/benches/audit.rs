@@ -82,7 +82,9 @@ async fn run(label: &str, url: &str, events: usize) -> Vec<(String, String)> {
 
     let total = events + each * WRITERS;
     let started = Instant::now();
-    let report = verify(&db, &public, &[]).await.expect("verify");
+    let report = verify(&db, &public, &Default::default(), chrono::Utc::now())
+        .await
+        .expect("verify");
     let walked = started.elapsed();
     assert!(report.failure.is_none(), "{report:?}");
     assert_eq!(report.events as usize, total);

@@ -1,7 +1,15 @@
-//! Sanitizer throughput on one core over generated, mixed DevOps text (logs, env files,
-//! YAML, curl commands, prose) with secrets, personal data and internal addresses mixed in.
+//! The sanitizer's quality and speed, in four parts:
 //!
-//! `cargo bench -p server --bench sanitizer` (50 MB; `GATEHOUSE_BENCH_MB` changes it).
+//! 1. quality on the labelled evaluation corpus (`tests/support/eval_corpus.rs`, written
+//!    apart from the detectors), per class, for the tuning and the held-out split;
+//! 2. throughput on 20 MB of that corpus's text, per document and as one `redact --plain`
+//!    stream;
+//! 3. throughput on the older synthetic mix of log lines (50 MB; `GATEHOUSE_BENCH_MB`);
+//! 4. every adversarial family, at two sizes, against the rate of part 2.
+//!
+//! `cargo bench -p server --bench sanitizer`; `GATEHOUSE_BENCH_THROUGHPUT_ONLY=1` runs part 2 only
+//! (for a profiler); `GATEHOUSE_EVAL_MISSES=1` runs part 1 only and lists
+//! what the tuning split missed and damaged (never the held-out split's).
 //! When `detect-secrets` (PyPI) is on PATH, it runs on the same corpus in the same run, for
 //! throughput, and on each kind of sensitive line alone, for coverage.
 
@@ -10,6 +18,17 @@ use std::time::Instant;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use server::sanitizer::Sanitizer;
+use server::sanitizer::adversarial::FAMILIES;
+
+#[allow(unused_imports)]
+#[path = "../tests/support/eval_corpus.rs"]
+mod eval_corpus;
+#[allow(unused_imports, dead_code)]
+#[path = "../tests/support/eval_score.rs"]
+mod eval_score;
+
+use eval_corpus::{SEED, Split, corpus};
+use eval_score::Score;
 
 const CLEAN: &[&str] = &[
     "2026-11-26T02:07:49.557Z INFO checkout-api request completed status=200 latency_ms=41 route=/v2/checkout\n",
@@ -41,6 +60,132 @@ const SECRETS: &[&str] = &[
 ];
 
 fn main() {
+    let sanitizer = Sanitizer::new();
+    if std::env::var_os("GATEHOUSE_BENCH_THROUGHPUT_ONLY").is_some() {
+        eval_throughput(&sanitizer);
+        return;
+    }
+    for split in [Split::Tune, Split::HeldOut] {
+        quality(&sanitizer, split);
+    }
+    if std::env::var_os("GATEHOUSE_EVAL_MISSES").is_some() {
+        return;
+    }
+    let plain_rate = eval_throughput(&sanitizer);
+    synthetic(&sanitizer);
+    adversarial(&sanitizer, plain_rate);
+}
+
+/// Part 1: per-class recall (span and text mode), damaged negatives and character
+/// precision on one split of the evaluation corpus.
+fn quality(sanitizer: &Sanitizer, split: Split) {
+    let docs = corpus(SEED, split, 40);
+    let mut score = Score::default();
+    let list_misses = split == Split::Tune && std::env::var_os("GATEHOUSE_EVAL_MISSES").is_some();
+    for doc in &docs {
+        let out = sanitizer.sanitize(&doc.text);
+        if list_misses {
+            let (missed, damaged) = eval_score::mistakes(doc, &out);
+            for (class, value, line) in missed {
+                eprintln!(
+                    "missed  {class:<28} {:<22} {value:?}\n        in {line:?}",
+                    doc.kind
+                );
+            }
+            for (category, extra, text) in eval_score::over_masked(doc, &out) {
+                eprintln!("over    {category:<28} {:<22} {extra} {text:?}", doc.kind);
+            }
+            for (class, value, line) in damaged {
+                eprintln!(
+                    "damaged {class:<28} {:<22} {value:?}\n        in {line:?}",
+                    doc.kind
+                );
+            }
+        }
+        score.add(doc, &out);
+    }
+    println!();
+    println!(
+        "### {split:?} split: {} documents, {:.1} KB, seed {SEED}",
+        score.documents,
+        score.bytes as f64 / 1024.0
+    );
+    println!();
+    println!("| measure | value |");
+    println!("|---|---:|");
+    println!("| sensitive values | {} |", score.sensitive_values());
+    println!(
+        "| caught, span mode (≥ 90% of characters masked) | {:.3} |",
+        score.recall_span()
+    );
+    println!(
+        "| caught, text mode (< 10% of informative characters survive) | {:.3} |",
+        score.recall_text()
+    );
+    println!("| character precision | {:.3} |", score.precision());
+    println!("| look-alikes | {} |", score.negative_values());
+    println!("| look-alikes damaged | {:.1}% |", 100.0 * score.damaged());
+    println!();
+    println!("| sensitive class | values | span | text |");
+    println!("|---|---:|---:|---:|");
+    for (class, c) in &score.sensitive {
+        println!(
+            "| {class} | {} | {:.3} | {:.3} |",
+            c.total,
+            c.caught_span as f64 / c.total as f64,
+            c.caught_text as f64 / c.total as f64
+        );
+    }
+    println!();
+    println!("| look-alike class | values | damaged |");
+    println!("|---|---:|---:|");
+    for (class, c) in &score.negative {
+        println!("| {class} | {} | {} |", c.total, c.damaged);
+    }
+}
+
+/// Part 2: 20 MB of evaluation-corpus text, each document on its own and all of it as one
+/// `gatehouse redact --plain` input. Returns the `--plain` rate.
+fn eval_throughput(sanitizer: &Sanitizer) -> f64 {
+    let target = 20 * 1024 * 1024;
+    let mut docs = Vec::new();
+    let mut bytes = 0;
+    let mut seed = SEED;
+    while bytes < target {
+        for split in [Split::Tune, Split::HeldOut] {
+            for doc in corpus(seed, split, 10) {
+                bytes += doc.text.len() + 1;
+                docs.push(doc.text);
+            }
+        }
+        seed += 1;
+    }
+    let t = Instant::now();
+    let mut findings = 0;
+    for doc in &docs {
+        findings += sanitizer.sanitize(doc).findings.len();
+    }
+    let per_document = bytes as f64 / 1e6 / t.elapsed().as_secs_f64();
+    let stream = docs.join("\n");
+    let mut out = Vec::with_capacity(stream.len() + stream.len() / 4);
+    let t = Instant::now();
+    server::sanitizer::redact::plain(sanitizer, stream.as_bytes(), &mut out).expect("in memory");
+    let plain = stream.len() as f64 / 1e6 / t.elapsed().as_secs_f64();
+    println!();
+    println!("| evaluation-corpus text, one core | value |");
+    println!("|---|---:|");
+    println!(
+        "| text | {:.1} MB in {} documents, {findings} findings |",
+        bytes as f64 / 1e6,
+        docs.len()
+    );
+    println!("| one document at a time | {per_document:.1} MB/s |");
+    println!("| as one `redact --plain` input | {plain:.1} MB/s |");
+    plain
+}
+
+/// Part 3: the older synthetic mix, and detect-secrets on it when installed.
+fn synthetic(sanitizer: &Sanitizer) {
     let mb: usize = std::env::var("GATEHOUSE_BENCH_MB")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -57,7 +202,6 @@ fn main() {
             text.push_str(CLEAN[rng.random_range(0..CLEAN.len())]);
         }
     }
-    let sanitizer = Sanitizer::new();
     // Documents are sanitized one at a time in practice: 64 KB chunks on line boundaries.
     let mut chunks = Vec::new();
     let mut start = 0;
@@ -78,6 +222,9 @@ fn main() {
         findings += sanitizer.sanitize(chunk).findings.len();
     }
     let secs = t.elapsed().as_secs_f64();
+    println!();
+    println!("| synthetic mix | value |");
+    println!("|---|---|");
     println!(
         "| corpus | {:.1} MB, {planted} planted sensitive lines |",
         text.len() as f64 / 1e6
@@ -94,7 +241,7 @@ fn main() {
         .prefix("gatehouse-bench-")
         .tempdir()
         .expect("tempdir");
-    let (ours, theirs) = coverage(&sanitizer, dir.path());
+    let (ours, theirs) = coverage(sanitizer, dir.path());
     println!(
         "| kinds of planted sensitive lines found (of {}) | Gatehouse {ours} |",
         SECRETS.len()
@@ -154,6 +301,33 @@ fn detect_secrets(path: &std::path::Path) -> Option<(f64, usize)> {
         })
         .unwrap_or(0);
     Some((secs, n))
+}
+
+/// Part 4: each adversarial family as one document, at two sizes: the rate must not fall as
+/// the input grows (linear time), and must stay within 3× of the realistic rate.
+fn adversarial(sanitizer: &Sanitizer, realistic: f64) {
+    let small = 256 * 1024;
+    let large = 2 * 1024 * 1024;
+    let rate = |text: &str| {
+        let t = Instant::now();
+        let out = sanitizer.sanitize(text);
+        std::hint::black_box(out);
+        text.len() as f64 / 1e6 / t.elapsed().as_secs_f64()
+    };
+    println!();
+    println!(
+        "| adversarial family (one document) | MB/s at 256 KB | MB/s at 2 MB | slower than realistic |"
+    );
+    println!("|---|---:|---:|---:|");
+    let mut worst: f64 = 0.0;
+    for family in FAMILIES {
+        let a = rate(&family.build(small));
+        let b = rate(&family.build(large));
+        let slower = realistic / a.min(b);
+        worst = worst.max(slower);
+        println!("| {} | {a:.1} | {b:.1} | {slower:.1}× |", family.name);
+    }
+    println!("| worst family | | | {worst:.1}× |");
 }
 
 /// Kinds of planted sensitive lines each tool finds, each line scanned alone.

@@ -6,13 +6,15 @@ use std::process::ExitCode;
 
 use sea_orm::TransactionTrait;
 
+use crate::audit::checkpoint::SignedCheckpoint;
 use crate::audit::signing::{AuditKey, parse_public_key, public_key_text};
-use crate::audit::verify::{Anchor, verify};
+use crate::audit::verify::{Against, Anchor, verify};
 use crate::audit::{AuditLog, Event, Origin};
 use crate::auth::Identity;
 use crate::auth::roles::RoleMap;
 use crate::auth::scopes::Scope;
 use crate::auth::tokens::{NewToken, TokenStore, parse_ttl};
+use crate::auth::users;
 use crate::config::Config;
 use crate::runbooks::names::GroupName;
 
@@ -195,12 +197,19 @@ pub fn audit_verify(
     config: &Config,
     public_key: Option<&str>,
     anchors: &[String],
+    exported: &[std::path::PathBuf],
     json: bool,
 ) -> ExitCode {
     let anchors: Vec<Anchor> = match anchors.iter().map(|a| a.parse()).collect() {
         Ok(a) => a,
         Err(e) => return fail(format!("--anchor: {e}")),
     };
+    let exported: Vec<SignedCheckpoint> =
+        match exported.iter().map(|p| SignedCheckpoint::read(p)).collect() {
+            Ok(e) => e,
+            Err(e) => return fail(format!("--against: {e}")),
+        };
+    let against = Against { anchors, exported };
     let public = match public_key {
         Some(text) => match parse_public_key(text) {
             Ok(k) => k,
@@ -216,7 +225,7 @@ pub fn audit_verify(
         },
     };
     with_database(config, |db| async move {
-        let report = match verify(&db, &public, &anchors).await {
+        let report = match verify(&db, &public, &against, chrono::Utc::now()).await {
             Ok(r) => r,
             Err(e) => return fail(format!("cannot read the audit log: {e}")),
         };
@@ -227,6 +236,7 @@ pub fn audit_verify(
                     "ok": report.failure.is_none(),
                     "events": report.events,
                     "checkpoints": report.checkpoints,
+                    "unsigned_tail": report.unsigned_tail,
                     "failed_event": report.failure.as_ref().map(|f| f.seq()),
                     "reason": report.failure.as_ref().map(|f| f.to_string()),
                 })
@@ -236,8 +246,18 @@ pub fn audit_verify(
             None => {
                 if !json {
                     println!(
-                        "audit log intact: {} events, {} signed checkpoints",
-                        report.events, report.checkpoints
+                        "audit log intact: {} events, {} signed checkpoints, {} newest events not yet signed{}",
+                        report.events,
+                        report.checkpoints,
+                        report.unsigned_tail,
+                        if against.exported.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                "; extends {} exported checkpoint(s)",
+                                against.exported.len()
+                            )
+                        }
                     );
                 }
                 ExitCode::SUCCESS
@@ -256,17 +276,48 @@ pub fn audit_verify(
     })
 }
 
-/// `gatehouse audit checkpoint`: signs the newest event now.
-pub fn audit_checkpoint(config: &Config) -> ExitCode {
+/// `gatehouse audit checkpoint [--export FILE]`: signs the newest event now and, when asked,
+/// writes the newest signed checkpoint for safekeeping outside the database.
+pub fn audit_checkpoint(config: &Config, export: Option<&Path>) -> ExitCode {
     let audit = match audit_log(config) {
         Ok(log) => log,
         Err(code) => return code,
     };
+    let to_stdout = export.is_some_and(|p| p.as_os_str() == "-");
     with_database(config, |db| async move {
+        let say = |line: String| {
+            if to_stdout {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
+        };
         match audit.checkpoint(&db).await {
-            Ok(Some(seq)) => println!("signed a checkpoint at event #{seq}"),
-            Ok(None) => println!("nothing new to sign"),
+            Ok(Some(seq)) => say(format!("signed a checkpoint at event #{seq}")),
+            Ok(None) => say("nothing new to sign".into()),
             Err(e) => return fail(format!("cannot write the checkpoint: {e}")),
+        }
+        let Some(path) = export else {
+            return ExitCode::SUCCESS;
+        };
+        let latest = match SignedCheckpoint::latest(&db).await {
+            Ok(Some(cp)) => cp,
+            Ok(None) => {
+                return fail("the audit log is empty: there is no checkpoint to export yet");
+            }
+            Err(e) => return fail(format!("cannot read the checkpoint: {e}")),
+        };
+        if to_stdout {
+            print!("{}", latest.to_json());
+        } else if let Err(e) = std::fs::write(path, latest.to_json()) {
+            return fail(format!("cannot write {}: {e}", path.display()));
+        } else {
+            println!(
+                "exported the checkpoint at event #{} to {}; keep it outside the database and check with `gatehouse audit verify --against {}`",
+                latest.seq,
+                path.display(),
+                path.display()
+            );
         }
         ExitCode::SUCCESS
     })
@@ -313,7 +364,7 @@ pub fn token_create(config: &Config, req: &TokenRequest<'_>) -> ExitCode {
     };
     with_database(config, |db| async move {
         let roles = std::sync::Arc::new(config.roles.clone());
-        let store = TokenStore::new(db.clone(), roles.clone());
+        let store = TokenStore::new(db.clone(), roles.clone(), config.token_owner_inactive);
         let new = NewToken {
             name: req.name.unwrap_or(user).to_string(),
             owner: user.to_string(),
@@ -356,6 +407,131 @@ pub fn token_create(config: &Config, req: &TokenRequest<'_>) -> ExitCode {
 }
 
 /// The actor of command-line events: whoever runs the command on the server.
+/// `gatehouse users deactivate SUBJECT [--reason TEXT]`.
+pub fn users_deactivate(config: &Config, subject: &str, reason: Option<&str>) -> ExitCode {
+    change_standing(config, subject, reason, true)
+}
+
+/// `gatehouse users reactivate SUBJECT`.
+pub fn users_reactivate(config: &Config, subject: &str) -> ExitCode {
+    change_standing(config, subject, None, false)
+}
+
+/// Deactivates or reactivates `subject` in one transaction with its audit event.
+fn change_standing(
+    config: &Config,
+    subject: &str,
+    reason: Option<&str>,
+    deactivate: bool,
+) -> ExitCode {
+    let subject = subject.trim().trim_start_matches("user:");
+    if subject.is_empty() || subject.len() > 255 || subject.chars().any(char::is_control) {
+        return fail(
+            "give the subject to change, as the audit log shows it (`dev:developer`, an SSO subject, or a service owner like `ci-bot`)",
+        );
+    }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > 500) {
+        return fail("--reason is longer than 500 characters");
+    }
+    let audit = match audit_log(config) {
+        Ok(log) => log,
+        Err(code) => return code,
+    };
+    with_database(config, |db| async move {
+        let operator = cli_operator(&config.roles);
+        let (action, verb) = if deactivate {
+            ("user.deactivate", "deactivated")
+        } else {
+            ("user.reactivate", "reactivated")
+        };
+        let result = async {
+            let txn = db.begin().await?;
+            let changed = if deactivate {
+                users::deactivate(&txn, subject, &operator.subject, reason).await?
+            } else {
+                users::reactivate(&txn, subject).await?
+            };
+            if changed {
+                let event = Event::new(Some(&operator), action, format!("user:{subject}"))
+                    .origin(&Origin::cli())
+                    .details(serde_json::json!({ "reason": reason }));
+                audit.append(&txn, &event).await?;
+            }
+            txn.commit().await?;
+            Ok::<bool, sea_orm::DbErr>(changed)
+        }
+        .await;
+        match result {
+            Ok(true) if deactivate => {
+                println!(
+                    "{subject} deactivated: their sessions ended, sign-in is refused and their API tokens stop"
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(true) => {
+                println!("{subject} {verb}: they may sign in again");
+                ExitCode::SUCCESS
+            }
+            Ok(false) if deactivate => {
+                println!("{subject} was already deactivated");
+                ExitCode::SUCCESS
+            }
+            Ok(false) => fail(format!("{subject} is not deactivated")),
+            Err(e) => fail(format!("cannot change {subject}: {e}")),
+        }
+    })
+}
+
+/// `gatehouse users list [--json]`.
+pub fn users_list(config: &Config, json: bool) -> ExitCode {
+    with_database(config, |db| async move {
+        let people = match users::list(&db).await {
+            Ok(p) => p,
+            Err(e) => return fail(format!("cannot read the users: {e}")),
+        };
+        let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339());
+        if json {
+            let rows: Vec<_> = people
+                .iter()
+                .map(|u| {
+                    serde_json::json!({
+                        "subject": u.subject,
+                        "name": u.name,
+                        "last_signin_at": time(u.last_signin_at),
+                        "deactivated_at": time(u.deactivated_at),
+                        "deactivated_by": u.deactivated_by,
+                        "reason": u.deactivation_reason,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::json!({ "users": rows }));
+            return ExitCode::SUCCESS;
+        }
+        if people.is_empty() {
+            println!("nobody has signed in yet");
+        }
+        for u in &people {
+            let last = time(u.last_signin_at).unwrap_or_else(|| "never".into());
+            match u.deactivated_at {
+                Some(at) => println!(
+                    "{}\t{}\tlast sign-in {last}\tDEACTIVATED {} by {}{}",
+                    u.subject,
+                    u.name,
+                    at.to_rfc3339(),
+                    u.deactivated_by.as_deref().unwrap_or("?"),
+                    u.deactivation_reason
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default()
+                ),
+                None => println!("{}\t{}\tlast sign-in {last}", u.subject, u.name),
+            }
+        }
+        ExitCode::SUCCESS
+    })
+}
+
 fn cli_operator(roles: &RoleMap) -> Identity {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
     Identity {

@@ -78,6 +78,9 @@ pub enum Command {
     /// API tokens for automation.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// People's standing: deactivate someone who left (their sessions end, their tokens stop).
+    #[command(subcommand)]
+    Users(UsersCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -119,16 +122,46 @@ pub enum AuditCommand {
         /// holding the signing key.
         #[arg(long = "anchor")]
         anchors: Vec<String>,
+        /// A checkpoint file written by `audit checkpoint --export`; repeatable. Proves the log
+        /// still extends it (nothing before it was changed, removed or reordered), even
+        /// against someone holding the signing key.
+        #[arg(long = "against", value_name = "FILE")]
+        against: Vec<PathBuf>,
         /// Print one JSON object: {"ok":…,"events":…,"checkpoints":…,"failed_event":…,"reason":…}.
         #[arg(long)]
         json: bool,
     },
-    /// Sign the newest event now (the server also does so every 50 events and every 10 minutes).
-    Checkpoint,
+    /// Sign the newest event now (the server also does so every 50 events, every 2 minutes, at
+    /// start and at stop).
+    Checkpoint {
+        /// Also write the newest signed checkpoint as JSON to FILE (`-`: standard output), to
+        /// keep outside the database for `audit verify --against FILE`.
+        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+        export: Option<PathBuf>,
+    },
     /// Create a new signing key file (base64, mode 0600); never overwrites one.
     Keygen {
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UsersCommand {
+    /// Deactivate a person or service owner (by subject, as in the audit log without the
+    /// `user:`): their sessions end, sign-in is refused and their API tokens stop. Audited.
+    Deactivate {
+        subject: String,
+        /// Why, for the audit log and `users list`.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Undo a deactivation: they may sign in again; a person's tokens work again once they do.
+    Reactivate { subject: String },
+    /// Everyone who has signed in or was deactivated, with their last sign-in.
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -199,10 +232,22 @@ pub fn run() -> ExitCode {
         Command::Audit(AuditCommand::Verify {
             public_key,
             anchors,
+            against,
             json,
-        }) => crate::admin::audit_verify(&config, public_key.as_deref(), &anchors, json),
-        Command::Audit(AuditCommand::Checkpoint) => crate::admin::audit_checkpoint(&config),
+        }) => crate::admin::audit_verify(&config, public_key.as_deref(), &anchors, &against, json),
+        Command::Audit(AuditCommand::Checkpoint { export }) => {
+            crate::admin::audit_checkpoint(&config, export.as_deref())
+        }
         Command::Audit(AuditCommand::Keygen { out }) => crate::admin::audit_keygen(&out),
+        Command::Users(UsersCommand::Deactivate { subject, reason }) => {
+            // A reason is stored and audited: masked like any other text that is kept.
+            let reason = reason.map(|r| sanitizer.sanitize(&r).text);
+            crate::admin::users_deactivate(&config, &subject, reason.as_deref())
+        }
+        Command::Users(UsersCommand::Reactivate { subject }) => {
+            crate::admin::users_reactivate(&config, &subject)
+        }
+        Command::Users(UsersCommand::List { json }) => crate::admin::users_list(&config, json),
         Command::Token(TokenCommand::Create {
             user,
             groups,

@@ -49,6 +49,8 @@ struct RawConfig {
     #[serde(default, deserialize_with = "scalar")]
     session_idle_minutes: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
+    token_owner_inactive_days: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     oidc_issuer: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     oidc_client_id: Option<String>,
@@ -69,6 +71,10 @@ struct RawConfig {
     #[serde(default, deserialize_with = "scalar")]
     trust_forwarded_for: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
+    metrics_token: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    pseudonym_key: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
     drafter_url: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     drafter_model: Option<String>,
@@ -76,6 +82,8 @@ struct RawConfig {
     drafter_api_key: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     drafter_timeout_seconds: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    drafter_send_restricted: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
     webhook_urls: Option<String>,
     #[serde(default, deserialize_with = "scalar")]
@@ -115,6 +123,9 @@ struct RawSanitizer {
     internal_cidrs: Vec<String>,
     #[serde(default)]
     patterns: Vec<RawPattern>,
+    /// `off`, `document` (the default) or `deployment`.
+    #[serde(default)]
+    pseudonyms: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -178,6 +189,7 @@ const ENV_KEYS: &[&str] = &[
     "log_format",
     "session_ttl_hours",
     "session_idle_minutes",
+    "token_owner_inactive_days",
     "oidc_issuer",
     "oidc_client_id",
     "oidc_client_secret",
@@ -188,10 +200,13 @@ const ENV_KEYS: &[&str] = &[
     "rate_limit_signin_per_minute",
     "rate_limit_api_per_minute",
     "trust_forwarded_for",
+    "metrics_token",
+    "pseudonym_key",
     "drafter_url",
     "drafter_model",
     "drafter_api_key",
     "drafter_timeout_seconds",
+    "drafter_send_restricted",
     "webhook_urls",
     "webhook_secret",
     "webhook_secret_file",
@@ -225,6 +240,7 @@ fn drafter_config(
     model: Option<String>,
     api_key: Option<String>,
     timeout: Option<String>,
+    send_restricted: bool,
 ) -> Result<Option<crate::drafts::llm::LlmConfig>, ConfigError> {
     let Some(url) = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()) else {
         if model.is_some() || api_key.is_some() {
@@ -266,6 +282,7 @@ fn drafter_config(
             .filter(|k| !k.trim().is_empty())
             .map(|k| SecretString::from(k.trim().to_string())),
         timeout: std::time::Duration::from_secs(seconds as u64),
+        send_restricted,
     }))
 }
 
@@ -315,6 +332,8 @@ pub struct Config {
     pub log_format: LogFormat,
     pub session_ttl: chrono::Duration,
     pub session_idle: chrono::Duration,
+    /// API tokens stop when their owner has not signed in for this long (None: never).
+    pub token_owner_inactive: Option<chrono::Duration>,
     pub oidc: Option<OidcConfig>,
     pub roles: crate::auth::roles::RoleMap,
     /// The ed25519 key that signs audit checkpoints.
@@ -322,6 +341,8 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// The bearer token `/metrics` asks for; without one it answers loopback clients only.
+    pub metrics_token: Option<SecretString>,
     /// Services that may report deployments although no runbook names them yet.
     pub services: Vec<crate::runbooks::names::ServiceName>,
     /// Sanitizer settings, already checked to compile.
@@ -352,6 +373,24 @@ impl Config {
                     format!(
                         "`{path}` holds the drafter's API key; config files end up in repositories. \
                          Remove it and set GATEHOUSE_DRAFTER_API_KEY"
+                    ),
+                ));
+            }
+            if file.find_value("pseudonym_key").is_ok() {
+                return Err(invalid(
+                    "pseudonym_key",
+                    format!(
+                        "`{path}` holds the pseudonym key; config files end up in repositories. \
+                         Remove it and set GATEHOUSE_PSEUDONYM_KEY"
+                    ),
+                ));
+            }
+            if file.find_value("metrics_token").is_ok() {
+                return Err(invalid(
+                    "metrics_token",
+                    format!(
+                        "`{path}` holds the metrics token; config files end up in repositories. \
+                         Remove it and set GATEHOUSE_METRICS_TOKEN"
                     ),
                 ));
             }
@@ -462,6 +501,12 @@ impl Config {
             120,
             1..=24 * 60,
         )?;
+        let inactive_days = parse_number(
+            raw.token_owner_inactive_days.as_deref(),
+            "GATEHOUSE_TOKEN_OWNER_INACTIVE_DAYS",
+            30,
+            0..=3660,
+        )?;
         let oidc = oidc_config(
             raw.oidc_issuer,
             raw.oidc_client_id,
@@ -495,26 +540,24 @@ impl Config {
                     .map_err(|e| invalid("deployments.services", format!("`{s}`: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let trust_forwarded_for = match raw.trust_forwarded_for.as_deref().map(str::trim) {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(other) => {
-                return Err(invalid(
-                    "GATEHOUSE_TRUST_FORWARDED_FOR",
-                    format!("`{other}` is not `true` or `false`"),
-                ));
-            }
-        };
+        let trust_forwarded_for = parse_bool(
+            raw.trust_forwarded_for.as_deref(),
+            "GATEHOUSE_TRUST_FORWARDED_FOR",
+        )?;
         let audit_key_file = match raw.audit_key_file {
             Some(path) => PathBuf::from(path),
             None => default_audit_key_file(&database_url),
         };
-        let sanitizer = sanitizer_options(raw.sanitizer.unwrap_or_default())?;
+        let sanitizer = sanitizer_options(raw.sanitizer.unwrap_or_default(), raw.pseudonym_key)?;
         let drafter = drafter_config(
             raw.drafter_url,
             raw.drafter_model,
             raw.drafter_api_key,
             raw.drafter_timeout_seconds,
+            parse_bool(
+                raw.drafter_send_restricted.as_deref(),
+                "GATEHOUSE_DRAFTER_SEND_RESTRICTED",
+            )?,
         )?;
         let webhooks = webhook_config(RawWebhooks {
             urls: raw.webhook_urls,
@@ -573,11 +616,18 @@ impl Config {
             log_format,
             session_ttl: chrono::Duration::hours(hours),
             session_idle: chrono::Duration::minutes(idle),
+            token_owner_inactive: (inactive_days > 0)
+                .then(|| chrono::Duration::days(inactive_days)),
             oidc,
             roles,
             audit_key_file,
             rate_limits,
             trust_forwarded_for,
+            metrics_token: raw
+                .metrics_token
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .map(SecretString::from),
             services,
             sanitizer,
             drafter,
@@ -585,21 +635,66 @@ impl Config {
         })
     }
 
-    /// The development sign-in is offered only without an identity provider, on loopback.
+    /// The development sign-in is offered only without an identity provider, and only when
+    /// nothing says the portal is reachable from another machine.
     pub fn dev_login_enabled(&self) -> bool {
-        self.oidc.is_none() && self.bind.ip().is_loopback()
+        self.oidc.is_none() && self.reachable_from_elsewhere().is_none()
+    }
+
+    /// The setting that says the portal is reached from other machines, and why: a bind
+    /// address off loopback, a public URL whose host is not loopback, or trusted forwarded
+    /// headers (there is a proxy in front, so the bind address says nothing).
+    fn reachable_from_elsewhere(&self) -> Option<(&'static str, String)> {
+        if !self.bind.ip().is_loopback() {
+            return Some((
+                "GATEHOUSE_BIND",
+                format!("{} is not a loopback address", self.bind),
+            ));
+        }
+        if !host_is_loopback(&self.public_url) {
+            return Some((
+                "GATEHOUSE_PUBLIC_URL",
+                format!("{} is not a loopback URL", self.public_url),
+            ));
+        }
+        if self.trust_forwarded_for {
+            return Some((
+                "GATEHOUSE_TRUST_FORWARDED_FOR",
+                "trusting forwarded headers means a proxy in front".to_string(),
+            ));
+        }
+        None
+    }
+
+    /// Whether a request's `Host` names this portal: the public URL's host or a loopback
+    /// name. Anything else is a name someone else pointed here (DNS rebinding).
+    pub fn accepts_host(&self, host: &str) -> bool {
+        let name = match host.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+        };
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        let ours = self.public_url.host_str().unwrap_or("");
+        let ours = ours.trim_start_matches('[').trim_end_matches(']');
+        name == ours.to_ascii_lowercase()
+            || name == "localhost"
+            || name.ends_with(".localhost")
+            || name
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
     }
 
     /// Checks what `serve` needs beyond well-formed values.
     pub fn check_serve(&self) -> Result<(), ConfigError> {
-        if self.oidc.is_none() && !self.bind.ip().is_loopback() {
+        if self.oidc.is_none()
+            && let Some((setting, why)) = self.reachable_from_elsewhere()
+        {
             return Err(invalid(
-                "GATEHOUSE_BIND",
+                setting,
                 format!(
-                    "{} is not a loopback address and no identity provider is configured; the development sign-in \
-                     would let anyone in. Bind to 127.0.0.1, or set GATEHOUSE_OIDC_ISSUER, GATEHOUSE_OIDC_CLIENT_ID and \
-                     GATEHOUSE_OIDC_CLIENT_SECRET",
-                    self.bind
+                    "{why} and no identity provider is configured; the development sign-in \
+                     would let anyone in. Serve on loopback only (127.0.0.1, a loopback public URL, no proxy), \
+                     or set GATEHOUSE_OIDC_ISSUER, GATEHOUSE_OIDC_CLIENT_ID and GATEHOUSE_OIDC_CLIENT_SECRET"
                 ),
             ));
         }
@@ -629,6 +724,16 @@ impl Config {
     /// Cookies get `Secure` when the portal is served over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+}
+
+/// `localhost`, a `.localhost` name or a loopback address.
+fn host_is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -899,8 +1004,36 @@ fn role_map(raw: RawRoles) -> Result<crate::auth::roles::RoleMap, ConfigError> {
     })
 }
 
-fn sanitizer_options(raw: RawSanitizer) -> Result<crate::sanitizer::Options, ConfigError> {
+fn sanitizer_options(
+    raw: RawSanitizer,
+    key: Option<String>,
+) -> Result<crate::sanitizer::Options, ConfigError> {
+    use crate::sanitizer::pseudonym::{PseudonymKey, Pseudonyms};
     use crate::sanitizer::{Category, CustomPattern, Options};
+    let pseudonyms = match raw.pseudonyms.as_deref().map(str::trim) {
+        None | Some("document") => Pseudonyms::Document,
+        Some("off") => Pseudonyms::Off,
+        Some("deployment") => Pseudonyms::Deployment,
+        Some(other) => {
+            return Err(invalid(
+                "sanitizer.pseudonyms",
+                format!("`{other}` is not `off`, `document` or `deployment`"),
+            ));
+        }
+    };
+    let key = key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+    if key.as_ref().is_some_and(|k| k.len() < 32) {
+        return Err(invalid(
+            "GATEHOUSE_PSEUDONYM_KEY",
+            "use at least 32 random characters (for example `openssl rand -hex 32`)",
+        ));
+    }
+    if pseudonyms == Pseudonyms::Deployment && key.is_none() {
+        return Err(invalid(
+            "GATEHOUSE_PSEUDONYM_KEY",
+            "sanitizer.pseudonyms = \"deployment\" links values across documents and restarts, so it needs a key: set GATEHOUSE_PSEUDONYM_KEY",
+        ));
+    }
     let mut disabled = Vec::new();
     for name in &raw.disabled {
         let category = Category::from_name(name).ok_or_else(|| {
@@ -924,11 +1057,25 @@ fn sanitizer_options(raw: RawSanitizer) -> Result<crate::sanitizer::Options, Con
                 regex: p.regex,
             })
             .collect(),
+        pseudonyms,
+        pseudonym_key: key.as_deref().map(PseudonymKey::from_secret),
     };
     options
         .validate()
         .map_err(|e| invalid("sanitizer", e.to_string()))?;
     Ok(options)
+}
+
+/// `true` or `false`; unset is `false`.
+fn parse_bool(value: Option<&str>, setting: &'static str) -> Result<bool, ConfigError> {
+    match value.map(str::trim) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(invalid(
+            setting,
+            format!("`{other}` is not `true` or `false`"),
+        )),
+    }
 }
 
 fn parse_number(
@@ -1000,6 +1147,61 @@ mod tests {
         assert!(!c.dev_login_enabled());
         let err = c.check_serve().unwrap_err().to_string();
         assert!(err.contains("not a loopback address"), "{err}");
+    }
+
+    #[test]
+    fn the_dev_sign_in_is_off_and_refused_whenever_the_portal_is_reachable_from_elsewhere() {
+        let behind_https = Config::from_raw(RawConfig {
+            public_url: Some("https://portal.acme.io".into()),
+            ..raw()
+        })
+        .expect("parses");
+        assert!(!behind_https.dev_login_enabled());
+        let err = behind_https.check_serve().unwrap_err().to_string();
+        assert!(err.contains("GATEHOUSE_PUBLIC_URL"), "{err}");
+        let proxied = Config::from_raw(RawConfig {
+            trust_forwarded_for: Some("true".into()),
+            ..raw()
+        })
+        .expect("parses");
+        assert!(!proxied.dev_login_enabled());
+        let err = proxied.check_serve().unwrap_err().to_string();
+        assert!(err.contains("GATEHOUSE_TRUST_FORWARDED_FOR"), "{err}");
+        let laptop = Config::from_raw(RawConfig {
+            public_url: Some("http://localhost:3000".into()),
+            ..raw()
+        })
+        .expect("parses");
+        assert!(laptop.dev_login_enabled());
+    }
+
+    #[test]
+    fn only_our_own_and_loopback_host_names_are_accepted() {
+        let c = Config::from_raw(RawConfig {
+            public_url: Some("https://portal.acme.io".into()),
+            ..raw()
+        })
+        .expect("parses");
+        for ok in [
+            "portal.acme.io",
+            "PORTAL.acme.io:443",
+            "portal.acme.io.",
+            "127.0.0.1:3000",
+            "localhost:3000",
+            "[::1]:3000",
+            "app.localhost",
+        ] {
+            assert!(c.accepts_host(ok), "{ok}");
+        }
+        for refused in [
+            "evil.example",
+            "portal.acme.io.evil.example",
+            "10.0.0.5:3000",
+            "[2001:db8::1]",
+            "",
+        ] {
+            assert!(!c.accepts_host(refused), "{refused}");
+        }
     }
 
     #[test]

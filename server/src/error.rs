@@ -24,6 +24,11 @@ pub enum AppError {
     /// 403: a state-changing request sent by a page of another site (CSRF).
     #[error("refused: this request came from another site; open Gatehouse and submit it there")]
     CrossSite,
+    /// 421: the `Host` names neither this portal's public URL nor loopback (DNS rebinding).
+    #[error(
+        "misdirected request: this server answers to {0} and to loopback names only; use that address (GATEHOUSE_PUBLIC_URL sets it)"
+    )]
+    MisdirectedHost(String),
     /// 404: missing, or hidden from this caller (never 403 for hidden things).
     #[error("not found")]
     NotFound,
@@ -56,6 +61,7 @@ impl AppError {
             }
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MisdirectedHost(_) => StatusCode::MISDIRECTED_REQUEST,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -73,6 +79,7 @@ impl AppError {
             AppError::Refused(_) => "refused",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::NotFound => "not_found",
+            AppError::MisdirectedHost(_) => "misdirected_host",
             AppError::BadRequest(_) => "bad_request",
             AppError::Conflict(_) => "conflict",
             AppError::TooLarge(_) => "too_large",

@@ -163,15 +163,27 @@ impl Metrics {
     }
 }
 
-/// Middleware: counts every request and times it, labelled by the matched route (never the
-/// raw path, so label values stay few).
+/// Middleware: counts every request and times it, labelled by a known method (or `other`),
+/// the matched route template (never the raw path) and the status the server chose, so no
+/// client can add series.
 pub async fn track(
     State(metrics): State<std::sync::Arc<Metrics>>,
     request: Request,
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
+    // Label values come from closed sets: a client can make up methods, not series.
+    let method = match *request.method() {
+        http::Method::GET => "GET",
+        http::Method::HEAD => "HEAD",
+        http::Method::POST => "POST",
+        http::Method::PUT => "PUT",
+        http::Method::PATCH => "PATCH",
+        http::Method::DELETE => "DELETE",
+        http::Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+    .to_string();
     let route = request
         .extensions()
         .get::<MatchedPath>()

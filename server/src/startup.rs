@@ -142,6 +142,9 @@ impl Application {
             .site_addr(addr)
             .build();
         let audit = AuditLog::new(load_audit_key(&config)?);
+        // Sign what an earlier run left unsigned (a crash, a `kill -9`) before anything new is
+        // written, so that checkpoint vouches for that run's events only.
+        sign_audit_head(&audit, &db).await;
         let oidc = match &config.oidc {
             Some(oidc) => Some(Arc::new(Oidc::new(oidc.clone(), &config.public_url)?)),
             None => None,
@@ -219,7 +222,7 @@ impl Application {
         let portal: app::port::PortalHandle = Arc::new(PortalService {
             library: library.clone(),
             guard: guard.clone(),
-            tokens: TokenStore::new(db.clone(), roles.clone()),
+            tokens: TokenStore::new(db.clone(), roles.clone(), config.token_owner_inactive),
             intake: intake.clone(),
             drafts: drafts.clone(),
             planner: planner.clone(),
@@ -234,7 +237,7 @@ impl Application {
                 config.session_idle,
                 roles.clone(),
             ),
-            tokens: TokenStore::new(db.clone(), roles.clone()),
+            tokens: TokenStore::new(db.clone(), roles.clone(), config.token_owner_inactive),
             roles,
             audit,
             guard,
@@ -281,7 +284,6 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let sessions = self.state.sessions.clone();
-        let (audit, db) = (self.state.audit.clone(), self.state.db.clone());
         tokio::spawn(async move {
             let every = std::time::Duration::from_secs(600);
             let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
@@ -290,20 +292,33 @@ impl Application {
                 if let Err(err) = sessions.purge_expired().await {
                     tracing::warn!(error = %err, "purging expired sessions failed");
                 }
-                // Sign the newest events too, so a quiet log is pinned within minutes.
-                if let Err(err) = audit.checkpoint(&db).await {
-                    tracing::warn!(error = %err, "writing an audit checkpoint failed");
-                }
             }
         });
+        // Sign the head (signed at start by `build`) often enough that the unsigned tail stays
+        // well inside what `audit verify` accepts (audit::log::SIGN_WITHIN), and once more at a
+        // clean stop.
+        let (audit, db) = (self.state.audit.clone(), self.state.db.clone());
+        let signer = tokio::spawn(async move {
+            let every = crate::audit::log::SIGN_TICK;
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            loop {
+                tick.tick().await;
+                sign_audit_head(&audit, &db).await;
+            }
+        });
+        // The handlers are installed before "listening" is logged: a supervisor that signals
+        // as soon as it reads that line must get a graceful stop, not the default kill.
+        let stop = shutdown_signal()?;
         tracing::info!(addr = %self.local_addr(), "Gatehouse is listening");
         axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stop)
         .await?;
+        signer.abort();
+        sign_audit_head(&self.state.audit, &self.state.db).await;
         tracing::info!("Gatehouse stopped");
         Ok(())
     }
@@ -329,24 +344,31 @@ pub fn load_audit_key(config: &Config) -> anyhow::Result<AuditKey> {
     )
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+async fn sign_audit_head(audit: &AuditLog, db: &sea_orm::DatabaseConnection) {
+    if let Err(err) = audit.checkpoint(db).await {
+        tracing::warn!(error = %err, "writing an audit checkpoint failed");
     }
-    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Installs the SIGTERM and SIGINT handlers now and returns a future that resolves on either.
+#[cfg(unix)]
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {},
+            _ = interrupt.recv() => {},
+        }
+        tracing::info!("shutting down: finishing in-flight requests");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+    })
 }

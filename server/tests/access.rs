@@ -6,510 +6,10 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{TestApp, repo_root, run};
-
-/// Callers tried against every route: anonymous, then one persona per role.
-const CALLERS: [Option<&str>; 6] = [
-    None,
-    Some("developer"),
-    Some("approver"),
-    Some("security"),
-    Some("oncall"),
-    Some("admin"),
-];
-
-/// What a caller gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Expect {
-    /// Served: not 401, 403, 429 or a redirect to sign-in.
-    Allow,
-    /// 401, or for page views a redirect to the sign-in page.
-    SignIn,
-    /// 403: signed in, but the role does not allow it.
-    Forbidden,
-    /// 404: the route exists only when single sign-on is configured.
-    NotHere,
-}
-
-use Expect::*;
-
-struct Case {
-    method: &'static str,
-    /// The route as written in the router (matched against the source).
-    route: &'static str,
-    /// A concrete path to request.
-    path: &'static str,
-    body: Option<&'static str>,
-    /// Expectations in the order of [`CALLERS`].
-    expect: [Expect; 6],
-}
-
-const EVERYONE_SIGNED_IN: [Expect; 6] = [SignIn, Allow, Allow, Allow, Allow, Allow];
-const PUBLIC: [Expect; 6] = [Allow; 6];
-const AUDITORS: [Expect; 6] = [SignIn, Forbidden, Forbidden, Allow, Forbidden, Allow];
-/// Runbook owners (the on-call persona is in `team-payments`) and admins.
-const OWNERS: [Expect; 6] = [SignIn, Forbidden, Forbidden, Forbidden, Allow, Allow];
-/// A draft that does not exist: reviewers learn that, nobody else does.
-const OWNERS_MISSING: [Expect; 6] = [SignIn, Forbidden, Forbidden, Forbidden, NotHere, NotHere];
-/// Something that does not exist: only signed-in callers learn that.
-const SIGNED_IN_NOT_HERE: [Expect; 6] = [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere];
-
-fn cases() -> Vec<Case> {
-    let case = |method, route, path, body, expect| Case {
-        method,
-        route,
-        path,
-        body,
-        expect,
-    };
-    vec![
-        case("GET", "/healthz", "/healthz", None, PUBLIC),
-        case("GET", "/readyz", "/readyz", None, PUBLIC),
-        case("GET", "/metrics", "/metrics", None, PUBLIC),
-        case(
-            "GET",
-            "/assets/gatehouse.css",
-            "/assets/gatehouse.css",
-            None,
-            PUBLIC,
-        ),
-        case(
-            "GET",
-            "/.well-known/gatehouse/audit-key",
-            "/.well-known/gatehouse/audit-key",
-            None,
-            PUBLIC,
-        ),
-        case("GET", "/auth/login", "/auth/login", None, [NotHere; 6]),
-        case(
-            "GET",
-            "/auth/callback",
-            "/auth/callback?code=x&state=y",
-            None,
-            [NotHere; 6],
-        ),
-        case(
-            "POST",
-            "/auth/dev",
-            "/auth/dev",
-            Some("persona=developer"),
-            PUBLIC,
-        ),
-        case("POST", "/auth/signout", "/auth/signout", Some(""), PUBLIC),
-        case(
-            "GET",
-            "/api/v1/runbooks/search",
-            "/api/v1/runbooks/search?q=latency",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "GET",
-            "/runbooks/alerts/{alertname}",
-            "/runbooks/alerts/CheckoutApiHighLatency",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "GET",
-            "/api/v1/audit/events",
-            "/api/v1/audit/events",
-            None,
-            AUDITORS,
-        ),
-        case(
-            "GET",
-            "/api/v1/audit/export",
-            "/api/v1/audit/export",
-            None,
-            AUDITORS,
-        ),
-        case(
-            "GET",
-            "/api/v1/tokens",
-            "/api/v1/tokens",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "GET",
-            "/api/v1/tokens",
-            "/api/v1/tokens?all=1",
-            None,
-            [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
-        ),
-        case(
-            "POST",
-            "/api/v1/tokens",
-            "/api/v1/tokens",
-            Some(r#"{"name":"t","scopes":["runbooks:read"],"ttl":"1d"}"#),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "/api/v1/tokens/{id}/revoke",
-            "/api/v1/tokens/000000000000/revoke",
-            Some(""),
-            [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere],
-        ),
-        case(
-            "POST",
-            "/tokens/create",
-            "/tokens/create",
-            Some("name=t&scopes=runbooks:read&ttl=1d"),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "/tokens/revoke",
-            "/tokens/revoke",
-            Some("id=000000000000"),
-            [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere],
-        ),
-        case(
-            "POST",
-            "/api/v1/deployments",
-            "/api/v1/deployments",
-            Some(r#"{"service":"checkout-api","body":"Rolled out v2."}"#),
-            EVERYONE_SIGNED_IN,
-        ),
-        // Server functions.
-        case(
-            "POST",
-            "audit",
-            "/rpc/audit",
-            Some("query[actor]=x"),
-            AUDITORS,
-        ),
-        case(
-            "POST",
-            "tokens",
-            "/rpc/tokens",
-            Some(""),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "deployment_services",
-            "/rpc/deployment_services",
-            Some(""),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "submit_notes",
-            "/rpc/submit_notes",
-            Some(
-                "form[service]=checkout-api&form[environment]=&form[version]=&form[body]=Rolled+out",
-            ),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "deployment",
-            "/rpc/deployment",
-            Some("id=nope"),
-            [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere],
-        ),
-        case(
-            "POST",
-            "review_queue",
-            "/rpc/review_queue",
-            Some(""),
-            OWNERS,
-        ),
-        case(
-            "POST",
-            "draft",
-            "/rpc/draft",
-            Some("id=nope"),
-            OWNERS_MISSING,
-        ),
-        case(
-            "POST",
-            "decide_draft",
-            "/rpc/decide_draft",
-            Some("decision[id]=nope&decision[decision]=reject&decision[reason]=no"),
-            OWNERS_MISSING,
-        ),
-        case(
-            "POST",
-            "runbook_history",
-            "/rpc/runbook_history",
-            Some("stem=checkout-api-high-latency"),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "mark_reviewed",
-            "/rpc/mark_reviewed",
-            Some("stem=checkout-api-high-latency"),
-            OWNERS,
-        ),
-        case("POST", "session", "/rpc/session", Some(""), PUBLIC),
-        case("POST", "personas", "/rpc/personas", Some(""), PUBLIC),
-        case(
-            "POST",
-            "search",
-            "/rpc/search",
-            Some("query[q]=latency"),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "facets",
-            "/rpc/facets",
-            Some(""),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "runbook",
-            "/rpc/runbook",
-            Some("stem=checkout-api-high-latency"),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "status",
-            "/rpc/status",
-            Some(""),
-            EVERYONE_SIGNED_IN,
-        ),
-        // Pages.
-        case("GET", "/", "/", None, EVERYONE_SIGNED_IN),
-        case(
-            "GET",
-            "/runbooks/:stem",
-            "/runbooks/checkout-api-high-latency",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "GET",
-            "/runbooks/:stem/history",
-            "/runbooks/checkout-api-high-latency/history",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case("GET", "/templates", "/templates", None, EVERYONE_SIGNED_IN),
-        case(
-            "GET",
-            "/templates/:id",
-            "/templates/sandbox-environment?preview=1&name=box",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "GET",
-            "/api/v1/templates",
-            "/api/v1/templates",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "GET",
-            "/api/v1/templates/{id}",
-            "/api/v1/templates/rust-service-ci",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "/api/v1/templates/{id}/preview",
-            "/api/v1/templates/sandbox-environment/preview",
-            Some("{\"parameters\":{\"name\":\"box\"}}"),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "catalog",
-            "/rpc/catalog",
-            Some("query[q]=rust"),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "template",
-            "/rpc/template",
-            Some("id=rust-service-ci"),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "preview",
-            "/rpc/preview",
-            Some(
-                "form[template]=sandbox-environment&form[values][0][0]=name&form[values][0][1]=box",
-            ),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "GET",
-            "/api/v1/requests",
-            "/api/v1/requests",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "/api/v1/requests",
-            "/api/v1/requests",
-            Some("{\"template\":\"sandbox-environment\",\"parameters\":{\"name\":\"box\"}}"),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "GET",
-            "/api/v1/requests/inbox",
-            "/api/v1/requests/inbox",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "GET",
-            "/api/v1/requests/{id}",
-            "/api/v1/requests/nope",
-            None,
-            SIGNED_IN_NOT_HERE,
-        ),
-        case(
-            "GET",
-            "/api/v1/requests/{id}/bundle",
-            "/api/v1/requests/nope/bundle",
-            None,
-            SIGNED_IN_NOT_HERE,
-        ),
-        case(
-            "POST",
-            "/api/v1/requests/{id}/approve",
-            "/api/v1/requests/nope/approve",
-            Some(""),
-            SIGNED_IN_NOT_HERE,
-        ),
-        case(
-            "POST",
-            "/api/v1/requests/{id}/reject",
-            "/api/v1/requests/nope/reject",
-            Some("{\"reason\":\"no\"}"),
-            SIGNED_IN_NOT_HERE,
-        ),
-        case(
-            "POST",
-            "/api/v1/requests/{id}/cancel",
-            "/api/v1/requests/nope/cancel",
-            Some(""),
-            SIGNED_IN_NOT_HERE,
-        ),
-        case(
-            "POST",
-            "/api/v1/requests/{id}/deliveries/{delivery}/resend",
-            "/api/v1/requests/nope/deliveries/nope/resend",
-            Some(""),
-            SIGNED_IN_NOT_HERE,
-        ),
-        case(
-            "POST",
-            "resend_notification",
-            "/rpc/resend_notification",
-            Some("resend[id]=nope&resend[delivery]=nope"),
-            SIGNED_IN_NOT_HERE,
-        ),
-        case(
-            "POST",
-            "submit_request",
-            "/rpc/submit_request",
-            Some(
-                "form[template]=sandbox-environment&form[values][0][0]=name&form[values][0][1]=rpc-box",
-            ),
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "POST",
-            "request",
-            "/rpc/request",
-            Some("id=nope"),
-            SIGNED_IN_NOT_HERE,
-        ),
-        case(
-            "POST",
-            "my_requests",
-            "/rpc/my_requests",
-            Some(""),
-            EVERYONE_SIGNED_IN,
-        ),
-        case("POST", "inbox", "/rpc/inbox", Some(""), EVERYONE_SIGNED_IN),
-        case(
-            "POST",
-            "decide_request",
-            "/rpc/decide_request",
-            Some("decision[id]=nope&decision[action]=approve"),
-            SIGNED_IN_NOT_HERE,
-        ),
-        case("GET", "/requests", "/requests", None, EVERYONE_SIGNED_IN),
-        case(
-            "GET",
-            "/requests/:id",
-            "/requests/nope",
-            None,
-            SIGNED_IN_NOT_HERE,
-        ),
-        case("GET", "/approvals", "/approvals", None, EVERYONE_SIGNED_IN),
-        case(
-            "GET",
-            "/api/v1/openapi.json",
-            "/api/v1/openapi.json",
-            None,
-            PUBLIC,
-        ),
-        case("GET", "/drafts", "/drafts", None, OWNERS),
-        case("GET", "/drafts/:id", "/drafts/nope", None, OWNERS_MISSING),
-        case("GET", "/status", "/status", None, EVERYONE_SIGNED_IN),
-        case("GET", "/signin", "/signin", None, PUBLIC),
-        case("GET", "/audit", "/audit", None, AUDITORS),
-        case("GET", "/tokens", "/tokens", None, EVERYONE_SIGNED_IN),
-        case(
-            "GET",
-            "/deployments/new",
-            "/deployments/new",
-            None,
-            EVERYONE_SIGNED_IN,
-        ),
-        case(
-            "GET",
-            "/deployments/:id",
-            "/deployments/nope",
-            None,
-            [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere],
-        ),
-    ]
-}
-
-/// Every `.route("…")` in the server, `endpoint = "…"` server function and `path!("…")`
-/// page in the app.
-fn declared_routes() -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let mut scan = |dir: &str, marker: &str| {
-        for entry in std::fs::read_dir(repo_root().join(dir)).expect("source dir") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).expect("source");
-                // The quoted name may follow on the next line where rustfmt broke it.
-                for piece in text.split(marker).skip(1) {
-                    let Some(piece) = piece.trim_start().strip_prefix('"') else {
-                        continue;
-                    };
-                    if let Some(end) = piece.find('"') {
-                        found.insert(piece[..end].to_string());
-                    }
-                }
-            }
-        }
-    };
-    scan("server/src/routes", ".route(");
-    scan("app/src", "endpoint = ");
-    scan("app/src", "path!(");
-    found
-}
+use common::{TestApp, run};
+#[path = "support/routes.rs"]
+mod routes;
+use routes::*;
 
 #[test]
 fn every_route_and_server_function_has_a_decided_rule() {
@@ -621,24 +121,15 @@ fn a_denied_action_by_a_signed_in_person_is_audited() {
             .expect("request");
         assert_eq!(resp.status(), 404);
         // …and a denial in the log, which an auditor can read.
-        let auditor = app.client_as(Some("security")).await;
-        let body: serde_json::Value = auditor
-            .get(app.url("/api/v1/audit/events?action=access.denied"))
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json");
-        let events = body["events"].as_array().expect("events");
+        let events = app.audit_events("action=access.denied").await;
         let targets: Vec<&str> = events
             .iter()
             .map(|e| e["target"].as_str().unwrap_or(""))
             .collect();
-        assert!(targets.contains(&"audit"), "{body}");
+        assert!(targets.contains(&"audit"), "{targets:?}");
         assert!(
             targets.contains(&"runbook:payments-api-card-processor-timeouts"),
-            "{body}"
+            "{targets:?}"
         );
         assert!(events.iter().all(|e| e["actor"] == "dev:developer"
             && e["outcome"] == "denied"
@@ -843,6 +334,15 @@ fn behind_a_proxy_limits_and_audit_use_the_forwarded_client() {
         let app = TestApp::spawn_with(|c| {
             c.rate_limits.signin_per_minute = 1;
             c.trust_forwarded_for = true;
+            // Behind a proxy the portal refuses to start without single sign-on; the
+            // provider is never reached here.
+            c.oidc = Some(server::config::OidcConfig {
+                issuer: "http://127.0.0.1:9".into(),
+                client_id: "gatehouse".into(),
+                client_secret: secrecy::SecretString::from("unused-client-secret"),
+                scopes: vec![],
+                groups_claim: "groups".into(),
+            });
         })
         .await;
         let sign_in = |client_ip: &'static str| {
@@ -855,16 +355,34 @@ fn behind_a_proxy_limits_and_audit_use_the_forwarded_client() {
                 .form(&[("persona", "security")])
                 .send()
         };
-        assert_eq!(sign_in("10.0.0.1").await.expect("req").status(), 303);
+        // With single sign-on the development sign-in is off (404), but the sign-in limit
+        // still counts each forwarded client on its own.
+        assert_eq!(sign_in("10.0.0.1").await.expect("req").status(), 404);
         assert_eq!(sign_in("10.0.0.1").await.expect("req").status(), 429);
-        assert_eq!(sign_in("10.0.0.2").await.expect("req").status(), 303);
+        assert_eq!(sign_in("10.0.0.2").await.expect("req").status(), 404);
+        let token = app.create_token("ci-checkout", "", "notes:write");
+        for (client_ip, version) in [("10.0.0.1", "v1"), ("10.0.0.2", "v2")] {
+            let resp = reqwest::Client::new()
+                .post(app.url("/api/v1/deployments"))
+                .bearer_auth(&token)
+                .header("x-forwarded-for", format!("203.0.113.9, {client_ip}"))
+                .json(&serde_json::json!({
+                    "service": "checkout-api",
+                    "version": version,
+                    "body": "Rolled out the retry budget.",
+                }))
+                .send()
+                .await
+                .expect("notes");
+            assert_eq!(resp.status(), 201, "{:?}", resp.text().await);
+        }
         let db = sea_orm::Database::connect(&app.database_url)
             .await
             .expect("db");
         let sources = server::audit::query::newest(
             &db,
             &server::audit::query::Filter {
-                action: Some("signin".into()),
+                action: Some("deployment.submit".into()),
                 ..Default::default()
             },
             10,
@@ -904,5 +422,209 @@ fn a_token_loses_groups_its_owner_no_longer_has_at_their_next_sign_in() {
         // The owner signs in, now only in `developers`: the token follows.
         app.sign_in("developer").await;
         assert!(!finds_restricted().await, "the token lost payments-oncall");
+    });
+}
+
+/// DNS rebinding: a page that points its own name at 127.0.0.1 reaches the server under that
+/// name. It must get neither a session nor a page, however it sets `Origin`.
+#[test]
+fn a_request_for_a_foreign_host_gets_421_and_no_session() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let resp = client
+            .post(app.url("/auth/dev"))
+            .header("host", "rebound.evil.example")
+            .header("origin", "http://rebound.evil.example")
+            .form(&[("persona", "admin")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(resp.status(), 421);
+        assert!(resp.headers().get("set-cookie").is_none());
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "misdirected_host");
+        let page = client
+            .get(app.url("/runbooks"))
+            .header("host", "rebound.evil.example:3000")
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(page.status(), 421);
+        // Probes use whatever name they have; loopback names are ours.
+        for (path, host) in [("/healthz", "gatehouse.svc:8080"), ("/signin", "localhost")] {
+            let resp = client
+                .get(app.url(path))
+                .header("host", host)
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(resp.status(), 200, "{path} as {host}");
+        }
+    });
+}
+
+/// A `runbooks:read` token the signed-in `client` makes for themselves in the portal.
+async fn own_search_token(app: &TestApp, client: &reqwest::Client) -> String {
+    let body: serde_json::Value = client
+        .post(app.url("/api/v1/tokens"))
+        .json(&serde_json::json!({"name": "laptop", "scopes": ["runbooks:read"], "ttl": "366d"}))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    body["token"].as_str().expect("token").to_string()
+}
+
+/// What a person who left gets: no session, no sign-in, no token — and an audit trail.
+#[test]
+fn a_deactivated_owner_loses_their_session_their_sign_in_and_their_tokens() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let dev = app.client_as(Some("developer")).await;
+        let own_token = own_search_token(&app, &dev).await;
+        let service_token = app.create_token("ci-bot", "developers", "runbooks:read");
+        let search = |token: String| {
+            let url = app.url("/api/v1/runbooks/search?q=deploy");
+            async move {
+                reqwest::Client::new()
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .expect("search")
+            }
+        };
+        assert_eq!(search(own_token.clone()).await.status(), 200);
+        assert_eq!(search(service_token.clone()).await.status(), 200);
+
+        let (code, out, err) = app.gatehouse(&[
+            "users",
+            "deactivate",
+            "dev:developer",
+            "--reason",
+            "left the company",
+        ]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("deactivated"), "{out}");
+        let (status, message) = common::api_error(search(own_token.clone()).await).await;
+        assert_eq!(status, 401);
+        assert!(message.contains("owner was deactivated"), "{message}");
+        // Sessions end (the server may serve a looked-up session for a few more seconds).
+        let mut signed_out = false;
+        for _ in 0..40 {
+            let me = dev
+                .get(app.url("/api/v1/tokens"))
+                .send()
+                .await
+                .expect("get");
+            if me.status() == 401 {
+                signed_out = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        assert!(signed_out, "the session of a deactivated person ends");
+        let refused = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .post(app.url("/auth/dev"))
+            .form(&[("persona", "developer")])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(refused.status(), 303);
+        assert!(refused.headers().get("set-cookie").is_none(), "no session");
+        assert!(
+            refused.headers()["location"]
+                .to_str()
+                .unwrap()
+                .contains("error=deactivated")
+        );
+        // A service owner can be stopped the same way.
+        let leaked = "AKIAZ7QXW3RT5YU2NB6M";
+        let reason = format!("its key {leaked} leaked");
+        assert_eq!(
+            app.gatehouse(&["users", "deactivate", "ci-bot", "--reason", &reason])
+                .0,
+            0
+        );
+        assert_eq!(search(service_token.clone()).await.status(), 401);
+
+        let events = app.audit_events("action=user.deactivate").await;
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(events[1]["target"], "user:dev:developer");
+        assert_eq!(events[1]["details"]["reason"], "left the company");
+
+        let (code, out, _) = app.gatehouse(&["users", "list", "--json"]);
+        assert_eq!(code, 0);
+        let list: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+        let developer = list["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .find(|u| u["subject"] == "dev:developer")
+            .expect("listed");
+        assert_eq!(developer["reason"], "left the company");
+        assert!(!out.contains(leaked), "a reason is stored masked: {out}");
+        let audited = app.audit_events("action=user.deactivate").await;
+        assert!(!format!("{audited:?}").contains(leaked));
+
+        let (code, _, _) = app.gatehouse(&["users", "reactivate", "dev:developer"]);
+        assert_eq!(code, 0);
+        app.sign_in("developer").await;
+        assert_eq!(
+            search(own_token).await.status(),
+            200,
+            "back after signing in"
+        );
+        let (code, _, err) = app.gatehouse(&["users", "reactivate", "dev:developer"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("is not deactivated"), "{err}");
+    });
+}
+
+#[test]
+fn a_token_stops_when_its_owner_has_not_signed_in_for_the_inactivity_period() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let dev = app.client_as(Some("developer")).await;
+        let token = own_search_token(&app, &dev).await;
+        let search = || async {
+            reqwest::Client::new()
+                .get(app.url("/api/v1/runbooks/search?q=deploy"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("search")
+        };
+        assert_eq!(search().await.status(), 200);
+        // Forty days pass without the owner signing in.
+        let db = sea_orm::Database::connect(&app.database_url)
+            .await
+            .expect("db");
+        let forty_days_ago = (chrono::Utc::now() - chrono::Duration::days(40)).to_rfc3339();
+        for table in ["users SET last_signin_at", "api_tokens SET created_at"] {
+            sea_orm::ConnectionTrait::execute_unprepared(
+                &db,
+                &format!("UPDATE {table} = '{forty_days_ago}'"),
+            )
+            .await
+            .expect("age");
+        }
+        let (status, message) = common::api_error(search().await).await;
+        assert_eq!(status, 401);
+        assert!(
+            message.contains("has not signed in") && message.contains("INACTIVE_DAYS"),
+            "{message}"
+        );
+        app.sign_in("developer").await;
+        assert_eq!(search().await.status(), 200, "signing in brings it back");
     });
 }

@@ -49,6 +49,63 @@ fn metrics_count_requests_and_describe_the_index() {
 }
 
 #[test]
+fn with_a_metrics_token_metrics_need_it() {
+    run(async {
+        let app = TestApp::spawn_with(|c| {
+            c.metrics_token = Some(secrecy::SecretString::from("m3trics-scrape-token-0123"));
+        })
+        .await;
+        let client = reqwest::Client::new();
+        let without = client.get(app.url("/metrics")).send().await.expect("get");
+        assert_eq!(without.status(), 401);
+        let wrong = client
+            .get(app.url("/metrics"))
+            .bearer_auth("m3trics-scrape-token-0124")
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(wrong.status(), 401);
+        let right = client
+            .get(app.url("/metrics"))
+            .bearer_auth("m3trics-scrape-token-0123")
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(right.status(), 200);
+        assert!(
+            right
+                .text()
+                .await
+                .expect("text")
+                .contains("gatehouse_http_requests_total")
+        );
+    });
+}
+
+#[test]
+fn made_up_methods_add_no_metric_series() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let client = reqwest::Client::new();
+        for i in 0..20 {
+            let method =
+                reqwest::Method::from_bytes(format!("BREW{i}").as_bytes()).expect("method");
+            client
+                .request(method, app.url("/healthz"))
+                .send()
+                .await
+                .expect("request");
+        }
+        let text = app.get("/metrics").await.text().await.expect("text");
+        assert!(!text.contains("BREW"), "{text}");
+        assert!(
+            text.contains("gatehouse_http_requests_total{method=\"other\","),
+            "{text}"
+        );
+    });
+}
+
+#[test]
 fn anonymous_page_views_go_to_sign_in_and_come_back() {
     run(async {
         let app = TestApp::spawn().await;
@@ -590,6 +647,31 @@ fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
             .to_str()
             .expect("ascii");
         assert_ne!(other_csp, csp, "a fresh nonce per response");
+        // Every page, whatever its status, names the nonce its scripts carry.
+        for path in [
+            "/runbooks/checkout-api-high-latency",
+            "/templates/sandbox-environment",
+            "/no/such/page",
+            "/runbooks/no-such-runbook",
+        ] {
+            let page = app.get(path).await;
+            let csp = page.headers()["content-security-policy"]
+                .to_str()
+                .expect("ascii")
+                .to_string();
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .unwrap_or_else(|| panic!("{path}: a page policy, got {csp}"))
+                .to_string();
+            let body = page.text().await.expect("body");
+            assert_eq!(
+                body.matches(&format!("nonce=\"{nonce}\"")).count(),
+                body.matches("<script").count(),
+                "{path}"
+            );
+        }
 
         let api = app.get("/api/v1/runbooks/search?q=latency").await;
         assert_eq!(
@@ -664,5 +746,49 @@ fn a_cross_site_form_post_is_refused_and_changes_nothing() {
             app.get("/api/v1/runbooks/search?q=latency").await.status(),
             401
         );
+    });
+}
+
+#[test]
+fn an_oversized_server_function_body_gets_413_not_500() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    run(async {
+        let app = TestApp::spawn().await;
+        // A raw request that declares 3 MB and sends only the first 64 KB: the server must
+        // answer from the declared length, without waiting for (or racing) the rest. A client
+        // that kept writing after the answer would see a broken pipe, which says nothing.
+        let addr = app
+            .url("")
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let mut stream = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connect");
+        let declared = 3 * 1024 * 1024;
+        let head = format!(
+            "POST /rpc/search HTTP/1.1\r\nHost: {addr}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {declared}\r\nConnection: close\r\n\r\nq="
+        );
+        stream.write_all(head.as_bytes()).await.expect("write head");
+        stream
+            .write_all(&[b'a'; 64 * 1024])
+            .await
+            .expect("write part of the body");
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut answer))
+            .await
+            .expect("the server answers before the body is complete")
+            .expect("read");
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        let body = &answer[answer.find("\r\n\r\n").expect("a header end") + 4..];
+        assert!(body.contains("1024 KB"), "{body}");
+
+        // Below the limit the same endpoint still answers.
+        let client = app.client_as(Some("developer")).await;
+        let (status, _, _) = common::rpc(&client, &app, "search", &[("query[q]", "latency")]).await;
+        assert_ne!(status, 413);
     });
 }

@@ -10,19 +10,6 @@ use server::audit::{AuditLog, Event, Origin};
 
 use common::{TestApp, backend, run};
 
-async fn events(app: &TestApp, query: &str) -> Vec<serde_json::Value> {
-    let auditor = app.client_as(Some("security")).await;
-    let body: serde_json::Value = auditor
-        .get(app.url(&format!("/api/v1/audit/events?{query}")))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
-    body["events"].as_array().expect("events").clone()
-}
-
 #[test]
 fn sign_in_and_out_are_recorded_and_the_chain_verifies() {
     run(async {
@@ -35,7 +22,7 @@ fn sign_in_and_out_are_recorded_and_the_chain_verifies() {
             .await
             .expect("sign out");
         assert_eq!(resp.status(), 303);
-        let found = events(&app, "actor=dev:oncall").await;
+        let found = app.audit_events("actor=dev:oncall").await;
         let actions: Vec<&str> = found
             .iter()
             .map(|e| e["action"].as_str().unwrap())
@@ -251,7 +238,7 @@ fn auditors_export_filtered_events_as_json_lines() {
         );
         assert!(lines.iter().all(|e| e["actor"] == "dev:developer"));
         // The export itself is an audit event.
-        let found = events(&app, "action=audit.export").await;
+        let found = app.audit_events("action=audit.export").await;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0]["actor"], "dev:security");
 
@@ -273,7 +260,7 @@ fn anchors_kept_outside_the_database_pin_the_chain() {
         for persona in ["developer", "approver", "security"] {
             app.sign_in(persona).await;
         }
-        let found = events(&app, "actor=dev:approver&action=signin").await;
+        let found = app.audit_events("actor=dev:approver&action=signin").await;
         let seq = found[0]["seq"].as_i64().expect("seq");
         let hash = found[0]["hash"].as_str().expect("hash");
         let good = format!("{seq}:{hash}");
@@ -293,5 +280,208 @@ fn anchors_kept_outside_the_database_pin_the_chain() {
         let (code, _, err) = app.gatehouse(&["audit", "verify", "--anchor", "2"]);
         assert_eq!(code, 2);
         assert!(err.contains("SEQ:HASH"), "{err}");
+    });
+}
+
+/// What someone with full database access but (unless `key` is given) no signing key does to
+/// hide an event: goes around the triggers, removes every checkpoint, rewrites event `target_seq`
+/// as done by `actor` at `at_of(seq)`, and recomputes every later hash and the head — a chain
+/// that links perfectly. With `key`, they also sign fresh checkpoints for the rewritten chain.
+async fn rewrite_history(
+    db: &sea_orm::DatabaseConnection,
+    target_seq: i64,
+    actor: &str,
+    at_of: impl Fn(&chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc>,
+    key: Option<&AuditKey>,
+) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set, Unchanged};
+    use server::audit::chain::{GENESIS, Link, storable_time};
+    use server::entities::{audit_checkpoint, audit_event, audit_head};
+    let bypass: &[&str] = match db.get_database_backend() {
+        DatabaseBackend::Postgres => &[
+            "ALTER TABLE audit_events DISABLE TRIGGER USER",
+            "ALTER TABLE audit_checkpoints DISABLE TRIGGER USER",
+        ],
+        _ => &[
+            "DROP TRIGGER audit_events_no_update",
+            "DROP TRIGGER audit_checkpoints_no_delete",
+        ],
+    };
+    for sql in bypass {
+        db.execute_unprepared(sql).await.expect("bypass");
+    }
+    db.execute_unprepared("DELETE FROM audit_checkpoints")
+        .await
+        .expect("remove the checkpoints");
+    let events = audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Seq)
+        .all(db)
+        .await
+        .expect("events");
+    let mut prev = GENESIS.to_string();
+    for mut event in events {
+        if event.seq == target_seq {
+            event.actor = actor.to_string();
+        }
+        event.at = storable_time(at_of(&event.at));
+        event.prev_hash = prev.clone();
+        event.hash = Link::of_stored(&event).hash();
+        prev = event.hash.clone();
+        audit_event::ActiveModel {
+            seq: Unchanged(event.seq),
+            at: Set(event.at),
+            actor: Set(event.actor.clone()),
+            prev_hash: Set(event.prev_hash.clone()),
+            hash: Set(event.hash.clone()),
+            ..Default::default()
+        }
+        .update(db)
+        .await
+        .expect("rewrite an event");
+        if let Some(key) = key.filter(|_| event.seq % 50 == 0) {
+            let at = storable_time(chrono::Utc::now());
+            audit_checkpoint::ActiveModel {
+                seq: Set(event.seq),
+                hash: Set(event.hash.clone()),
+                at: Set(at),
+                key_id: Set(key.key_id()),
+                signature: Set(key.sign_checkpoint(event.seq, &event.hash, &at)),
+            }
+            .insert(db)
+            .await
+            .expect("re-sign");
+        }
+    }
+    audit_head::ActiveModel {
+        id: Unchanged(1),
+        hash: Set(prev),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .expect("move the head");
+}
+
+/// `count` events from the CLI origin, appended the way the server appends them.
+async fn append_events(app: &TestApp, count: usize) {
+    let log = AuditLog::new(AuditKey::from_file(&app.audit_key).expect("key"));
+    let db = Database::connect(&app.database_url).await.expect("db");
+    for i in 0..count {
+        let event =
+            Event::by_name("ops", "test", "test.append", format!("n:{i}")).origin(&Origin::cli());
+        log.record(&db, &event).await.expect("append");
+    }
+}
+
+#[test]
+fn a_log_with_its_checkpoints_removed_and_its_chain_recomputed_fails_verify() {
+    run(async {
+        let app = TestApp::spawn().await;
+        append_events(&app, 120).await;
+        let (code, out, err) = app.gatehouse(&["audit", "verify"]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(
+            out.contains("120 events, 2 signed checkpoints, 20 newest events not yet signed"),
+            "{out}"
+        );
+
+        let db = Database::connect(&app.database_url).await.expect("db");
+        rewrite_history(&db, 7, "someone-else", |at| *at, None).await;
+        let (code, out, _) = app.gatehouse(&["audit", "verify"]);
+        assert_eq!(code, 1, "a rewritten log is never intact: {out}");
+        assert!(
+            out.contains("FAILED at event #50: no signed checkpoint covers events #1 to #50"),
+            "{out}"
+        );
+    });
+}
+
+#[test]
+fn a_short_log_rewritten_without_checkpoints_fails_once_its_tail_is_older_than_allowed() {
+    run(async {
+        let app = TestApp::spawn().await;
+        for persona in ["developer", "approver", "security"] {
+            app.sign_in(persona).await;
+        }
+        let db = Database::connect(&app.database_url).await.expect("db");
+        // Fewer events than a checkpoint run: only their age can give them away, and a
+        // rewrite of history has to keep history's times.
+        let an_hour_ago = |at: &chrono::DateTime<chrono::Utc>| *at - chrono::Duration::hours(1);
+        rewrite_history(&db, 2, "someone-else", an_hour_ago, None).await;
+        let (code, out, _) = app.gatehouse(&["audit", "verify", "--json"]);
+        assert_eq!(code, 1, "{out}");
+        let report: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+        assert_eq!(report["failed_event"], 1, "{report}");
+        let reason = report["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains("unsigned since") && reason.contains("longer than 10 minutes"),
+            "{reason}"
+        );
+    });
+}
+
+#[test]
+fn an_exported_checkpoint_catches_a_rewrite_even_by_the_key_holder() {
+    run(async {
+        let app = TestApp::spawn().await;
+        append_events(&app, 60).await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("checkpoint.json");
+        let file_arg = file.to_str().expect("utf-8 path");
+        let (code, out, err) = app.gatehouse(&["audit", "checkpoint", "--export", file_arg]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("signed a checkpoint at event #60"), "{out}");
+        let exported: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).expect("file")).expect("json");
+        assert_eq!(exported["seq"], 60);
+        assert_eq!(exported["format"], "gatehouse-audit-checkpoint");
+
+        // The log grows: it still extends what was exported.
+        append_events(&app, 5).await;
+        let (code, out, err) = app.gatehouse(&["audit", "verify", "--against", file_arg]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("extends 1 exported checkpoint"), "{out}");
+
+        // On standard output, for a pipe to storage elsewhere.
+        let (code, out, _) = app.gatehouse(&["audit", "checkpoint", "--export"]);
+        assert_eq!(code, 0);
+        let latest: serde_json::Value = serde_json::from_str(&out).expect("json on stdout");
+        assert_eq!(latest["seq"], 65);
+
+        // Someone with the database and the signing key rewrites event #3 and re-signs.
+        let key = AuditKey::from_file(&app.audit_key).expect("key");
+        let db = Database::connect(&app.database_url).await.expect("db");
+        rewrite_history(&db, 3, "someone-else", |at| *at, Some(&key)).await;
+        let (code, out, _) = app.gatehouse(&["audit", "verify"]);
+        assert_eq!(
+            code, 0,
+            "with the key, the database alone cannot tell: {out}"
+        );
+        let (code, out, _) = app.gatehouse(&["audit", "verify", "--against", file_arg]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("FAILED at event #60") && out.contains("rewritten since"),
+            "{out}"
+        );
+
+        // An exported file edited to match the rewrite no longer carries a valid signature.
+        let mut forged = exported.clone();
+        let rewritten: serde_json::Value =
+            serde_json::from_str(&app.gatehouse(&["audit", "checkpoint", "--export"]).1)
+                .expect("json");
+        forged["hash"] = rewritten["hash"].clone();
+        std::fs::write(&file, forged.to_string()).expect("write");
+        let (code, out, _) = app.gatehouse(&["audit", "verify", "--against", file_arg]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("is not signed by the audit key"), "{out}");
+
+        std::fs::write(&file, "{\"seq\": 1}").expect("write");
+        let (code, _, err) = app.gatehouse(&["audit", "verify", "--against", file_arg]);
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("is not an exported audit checkpoint")
+                && err.contains("audit checkpoint --export"),
+            "{err}"
+        );
     });
 }

@@ -62,8 +62,9 @@ fn ci_notes_are_sanitized_before_they_are_stored() {
         let report = &body["redactions"];
         assert_eq!(report["aws-access-key"], 1, "{body}");
         assert_eq!(report["email"], 1, "{body}");
-        // The database URL on an internal host is masked whole (host and password with it).
-        assert_eq!(report["internal-url"], 1, "{body}");
+        // In the database URL the password and the internal host are masked, the rest kept.
+        assert_eq!(report["connection-string"], 1, "{body}");
+        assert_eq!(report["internal-hostname"], 1, "{body}");
         let text = body.to_string();
         for secret in [AWS_KEY, DB_PASSWORD, HOST, EMAIL] {
             assert!(!text.contains(secret), "the answer leaks {secret}");
@@ -256,5 +257,92 @@ fn only_a_notes_write_token_or_a_person_may_post_notes() {
             .expect("post");
         assert_eq!(resp.status(), 401);
         assert_eq!(count(&app).await, 0);
+    });
+}
+
+/// The service list on the notes form names only services whose runbooks the reader may
+/// read (and configured ones): it must not tell of restricted runbooks.
+#[test]
+fn the_notes_form_lists_only_services_the_reader_may_see() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let options = |html: &str| -> Vec<String> {
+            html.split("<option value=\"")
+                .skip(1)
+                .filter_map(|o| o.split('"').next())
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let developer = app.client_as(Some("developer")).await;
+        let seen = options(&common::page(&developer, &app, "/deployments/new").await);
+        assert!(seen.contains(&"checkout-api".to_string()), "{seen:?}");
+        for restricted in ["payments-api", "payments-ledger", "vault"] {
+            assert!(
+                !seen.contains(&restricted.to_string()),
+                "{restricted} in {seen:?}"
+            );
+        }
+        let oncall = app.client_as(Some("oncall")).await;
+        let html = common::page(&oncall, &app, "/deployments/new").await;
+        assert!(options(&html).contains(&"payments-api".to_string()));
+    });
+}
+
+/// A 60 KB chain of phone-number-like fragments used to cost seconds per request in the
+/// sanitizer (quadratic), as deployment notes and, through the request log, as a path or a
+/// header, without signing in. Now each is linear: several at once leave `/healthz` answering.
+#[test]
+fn a_hostile_chain_as_notes_path_and_header_leaves_the_server_answering() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let chain = "+44-20-4".repeat(60 * 1024 / 8);
+        let token = app.create_token("ci-checkout", "", "notes:write");
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let mut load = Vec::new();
+        for _ in 0..3 {
+            load.push(
+                client
+                    .post(app.url("/api/v1/deployments"))
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({ "service": "checkout-api", "version": "v1", "body": chain }))
+                    .send(),
+            );
+            load.push(client.get(app.url(&format!("/{chain}"))).send());
+            load.push(
+                client
+                    .get(app.url("/healthz"))
+                    .header("x-request-id", chain.as_str())
+                    .send(),
+            );
+        }
+        let load = tokio::spawn(futures_util::future::join_all(load));
+        let health = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            client.get(app.url("/healthz")).send(),
+        )
+        .await
+        .expect("/healthz answers while the chains are processed")
+        .expect("healthz");
+        assert_eq!(health.status(), 200);
+        let answers = tokio::time::timeout(std::time::Duration::from_secs(30), load)
+            .await
+            .expect("every hostile request completes")
+            .expect("join");
+        for (i, answer) in answers.into_iter().enumerate() {
+            let resp = answer.expect("answer");
+            match i % 3 {
+                0 => {
+                    assert_eq!(resp.status(), 201);
+                    let body: serde_json::Value = resp.json().await.expect("json");
+                    assert_eq!(body["redactions"]["phone"], 1, "{body}");
+                }
+                1 => assert!(resp.status().is_redirection() || resp.status() == 404),
+                _ => assert_eq!(resp.status(), 200),
+            }
+        }
     });
 }

@@ -38,7 +38,16 @@ fn notes(service: &str) -> serde_json::Value {
 
 /// Posts notes as CI does; returns the answer.
 async fn post_notes(app: &TestApp, body: serde_json::Value) -> serde_json::Value {
-    let token = app.create_token("ci-checkout", "", "notes:write");
+    post_notes_with_groups(app, body, "").await
+}
+
+/// Posts notes with a token of `groups` (the answer lists only drafts they may read).
+async fn post_notes_with_groups(
+    app: &TestApp,
+    body: serde_json::Value,
+    groups: &str,
+) -> serde_json::Value {
+    let token = app.create_token("ci-checkout", groups, "notes:write");
     let resp = reqwest::Client::new()
         .post(app.url("/api/v1/deployments"))
         .bearer_auth(&token)
@@ -623,7 +632,7 @@ fn a_revision_accepted_on_one_replica_reaches_the_search_of_another() {
 
 /// A loopback stand-in for an OpenAI-compatible endpoint (no model runs here): it returns
 /// the mechanical proposal with a line added (`polish`), drops every section (`careless`),
-/// or answers too late (`slow`), and records what it was sent.
+/// answers with 2 MB (`huge`) or too late (`slow`), and records what it was sent.
 async fn model_endpoint() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use axum::{Json, Router, routing::post};
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
@@ -644,6 +653,7 @@ async fn model_endpoint() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String
                 let content = match body["model"].as_str() {
                     Some("polish") => format!("```markdown\n{proposal}\nPolished by the model.\n```"),
                     Some("careless") => proposal.split("\n# ").next().unwrap_or("").to_string() + "\n# Short\n",
+                    Some("huge") => format!("{proposal}\n{}", "padding ".repeat(256 * 1024)),
                     _ => {
                         tokio::time::sleep(Duration::from_secs(5)).await;
                         proposal
@@ -661,7 +671,10 @@ async fn model_endpoint() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String
     (format!("http://{addr}/v1"), seen)
 }
 
-async fn draft_with_model(model: &str) -> (serde_json::Value, Vec<String>) {
+async fn app_with_model(
+    model: &str,
+    send_restricted: bool,
+) -> (TestApp, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     let (url, seen) = model_endpoint().await;
     let model = model.to_string();
     let app = TestApp::spawn_with(|c| {
@@ -670,9 +683,15 @@ async fn draft_with_model(model: &str) -> (serde_json::Value, Vec<String>) {
             model,
             api_key: Some("sk-test-not-a-real-key".to_string().into()),
             timeout: Duration::from_secs(1),
+            send_restricted,
         })
     })
     .await;
+    (app, seen)
+}
+
+async fn draft_with_model(model: &str) -> (serde_json::Value, Vec<String>) {
+    let (app, seen) = app_with_model(model, false).await;
     let answer = post_notes(&app, notes("checkout-api")).await;
     let id = draft_for(&answer, LATENCY);
     let owner = app.client_as(Some("oncall")).await;
@@ -725,6 +744,74 @@ fn a_model_that_drops_sections_or_times_out_falls_back_to_the_deterministic_draf
         assert!(
             draft["drafter_note"].as_str().unwrap().contains("in time"),
             "{draft}"
+        );
+        let (draft, _) = draft_with_model("huge").await;
+        assert_eq!(draft["drafter"], "deterministic/1");
+        assert!(
+            draft["drafter_note"]
+                .as_str()
+                .unwrap()
+                .contains("larger than 1024 KB"),
+            "{draft}"
+        );
+    });
+}
+
+#[test]
+fn restricted_runbooks_go_to_the_model_only_when_configured() {
+    const RESTRICTED: &str = "payments-api-card-processor-timeouts";
+    run(async {
+        for send_restricted in [false, true] {
+            let (app, seen) = app_with_model("polish", send_restricted).await;
+            let answer =
+                post_notes_with_groups(&app, notes("payments-api"), "payments-oncall").await;
+            let id = draft_for(&answer, RESTRICTED);
+            let owner = app.client_as(Some("oncall")).await;
+            let draft = rpc_json(&owner, &app, "draft", &[("id", &id)]).await;
+            let sent = seen.lock().unwrap().join("\n");
+            let title = "Payments API card processor timeouts";
+            if send_restricted {
+                assert_eq!(draft["drafter"], "openai-compatible", "{draft}");
+                assert!(sent.contains(title), "the model saw the runbook");
+            } else {
+                assert_eq!(draft["drafter"], "deterministic/1", "{draft}");
+                assert!(
+                    draft["drafter_note"]
+                        .as_str()
+                        .unwrap()
+                        .contains("GATEHOUSE_DRAFTER_SEND_RESTRICTED"),
+                    "{draft}"
+                );
+                assert!(!sent.contains(title), "the model never saw it: {sent}");
+            }
+        }
+    });
+}
+
+/// A textarea's content is written verbatim by the renderer, so a note that closes it could
+/// inject a same-origin form (one click from an approver away from an approval). The draft
+/// editor shows such text as text.
+#[test]
+fn markup_in_notes_stays_text_in_the_draft_editor() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let hostile = r#"</textarea><form id="injected" method="post" action="/requests/1/approve"><button>Approve</button></form>"#;
+        let mut body = notes("checkout-api");
+        body["body"] = serde_json::Value::String(format!(
+            "## Rollback\n1. `kubectl rollout undo deploy/checkout-api` {hostile}\n"
+        ));
+        let answer = post_notes(&app, body).await;
+        let id = draft_for(&answer, LATENCY);
+        let owner = app.client_as(Some("oncall")).await;
+        let html = common::page(&owner, &app, &format!("/drafts/{id}")).await;
+        let editor = html
+            .split("name=\"decision[text]\"")
+            .nth(1)
+            .expect("the editor is on the page");
+        assert!(!html.contains("<form id=\"injected\""), "markup injected");
+        assert!(
+            editor.contains("&lt;/textarea&gt;&lt;form id=\"injected\""),
+            "the text is kept, escaped"
         );
     });
 }

@@ -221,3 +221,84 @@ fn a_typo_is_highlighted_where_the_right_spelling_appears() {
         "only close spellings are marked: {marked:?}"
     );
 }
+
+/// Search must tell a reader nothing about runbooks they may not read: every query gives
+/// the same hits, counts, notices and (up to rounding of stored lengths) scores as the same
+/// query over a library that never held those runbooks. Words found only in restricted
+/// runbooks, their prefixes and their misspellings are the probes an attacker would use.
+#[test]
+fn search_answers_a_reader_as_if_unreadable_runbooks_did_not_exist() {
+    let reader = [GroupName::parse("developers").expect("group")];
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runbooks");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut hidden = Vec::new();
+    for rb in library().catalog().runbooks.values() {
+        if rb.readable_by(&reader) {
+            std::fs::copy(all.join(&rb.file), dir.path().join(&rb.file)).expect("copy");
+        } else {
+            hidden.push(rb.clone());
+        }
+    }
+    assert!(!hidden.is_empty(), "the samples hold restricted runbooks");
+    let readable_only = RunbookLibrary::open(dir.path(), None).expect("load");
+    let readable_words: std::collections::HashSet<String> = readable_only
+        .catalog()
+        .runbooks
+        .values()
+        .flat_map(|rb| rb.sections.iter())
+        .flat_map(|s| {
+            server::runbooks::search::analyze(&format!("{} {} {}", s.heading, s.text, s.code))
+        })
+        .collect();
+    let mut probes: Vec<String> = Vec::new();
+    for rb in &hidden {
+        let text = rb
+            .sections
+            .iter()
+            .map(|s| format!("{} {} {}", s.heading, s.text, s.code))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let only_here: Vec<String> = server::runbooks::search::analyze(&text)
+            .into_iter()
+            .filter(|w| w.is_ascii() && w.len() >= 5 && !readable_words.contains(w))
+            .collect();
+        for word in only_here.iter().take(12) {
+            probes.push(word.clone());
+            probes.push(word[..4].to_string());
+            probes.push(format!("{}x{}", &word[..2], &word[3..]));
+        }
+        probes.push(rb.meta.title.clone());
+        probes.push(format!("\"{}\"", rb.meta.title));
+    }
+    probes.extend(["database", "rollback", "timeouts", "latency high"].map(String::from));
+    assert!(probes.len() > 20, "{probes:?}");
+    for probe in &probes {
+        // Every match, so ties at a cut-off (prefix matches score alike) cannot differ.
+        let got = library().search_flat(probe, &reader, 1000).expect("search");
+        let want = readable_only
+            .search_flat(probe, &reader, 1000)
+            .expect("search");
+        assert_eq!(got.hits.len(), got.total, "all of {probe:?}");
+        assert_eq!(got.total, want.total, "count for {probe:?}");
+        assert_eq!(got.notices, want.notices, "notices for {probe:?}");
+        let key = |r: &server::runbooks::search::FlatResults| {
+            let mut v: Vec<(String, String)> = r
+                .hits
+                .iter()
+                .map(|h| (h.runbook.stem.to_string(), h.anchor.clone()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(key(&got), key(&want), "hits for {probe:?}");
+        for g in &got.hits {
+            let w = want
+                .hits
+                .iter()
+                .find(|w| w.runbook.stem == g.runbook.stem && w.anchor == g.anchor)
+                .expect("the same hit");
+            let close = (g.score - w.score).abs() <= 0.03 * w.score.abs().max(1.0);
+            assert!(close, "score for {probe:?}: {} vs {}", g.score, w.score);
+        }
+    }
+}

@@ -77,13 +77,25 @@ fn on_click(event: ev::MouseEvent) {
     });
 }
 
-/// Shows the copy buttons, which the server renders hidden because they need JavaScript.
-pub fn reveal_copy_buttons() {
-    if let Ok(list) = document().query_selector_all("button.copy[hidden]") {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
-                el.set_hidden(false);
-            }
+/// Gives each code block its copy button. The server renders none (a runbook's HTML may
+/// hold no buttons, and copying needs JavaScript), so they appear once the page hydrates.
+pub fn add_copy_buttons() {
+    let Ok(blocks) = document().query_selector_all("div.codeblock") else {
+        return;
+    };
+    for i in 0..blocks.length() {
+        let Some(block) = blocks.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        if block.query_selector("button.copy").ok().flatten().is_some() {
+            continue;
         }
+        let Ok(button) = document().create_element("button") else {
+            continue;
+        };
+        let _ = button.set_attribute("type", "button");
+        let _ = button.set_attribute("class", "copy");
+        button.set_text_content(Some("Copy"));
+        let _ = block.prepend_with_node_1(&button);
     }
 }

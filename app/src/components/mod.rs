@@ -5,3 +5,4 @@ pub mod diff;
 pub mod enhance;
 pub mod layout;
 pub mod notice;
+pub mod raw_text;

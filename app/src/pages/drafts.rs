@@ -155,7 +155,7 @@ fn Draft(d: DraftView, decide: ServerAction<DecideDraft>) -> impl IntoView {
                     <input type="hidden" name="decision[id]" value=id_a />
                     <input type="hidden" name="decision[decision]" value="accept" />
                     <label><span>"Proposed runbook (edit before accepting)"</span>
-                        <textarea name="decision[text]" rows="24" spellcheck="false" class="mono">{d.proposed.clone()}</textarea></label>
+                        <textarea name="decision[text]" rows="24" spellcheck="false" class="mono">{crate::components::raw_text::textarea(&d.proposed)}</textarea></label>
                     <p class="muted">"Accepting stores a new revision, writes the file (and commits it when the runbooks directory is a git repository) and sets last_reviewed to today."</p>
                     <p><button class="btn primary" type="submit" disabled=move || own || pending.get()>
                         {move || if pending.get() { "Saving…" } else { "Accept" }}

@@ -31,7 +31,7 @@ pub fn RunbookPage() -> impl IntoView {
 #[component]
 fn Runbook(view: RunbookView) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| crate::components::enhance::reveal_copy_buttons());
+    Effect::new(move |_| crate::components::enhance::add_copy_buttons());
     let reviewed = if view.stale {
         format!(
             "{} ({} days ago — review overdue)",

@@ -22,6 +22,9 @@ fn error_text(code: &str) -> &'static str {
         "sso_invalid" => {
             "The identity provider's answer could not be verified. Please start again; if it persists, tell the platform team."
         }
+        "deactivated" => {
+            "Your Gatehouse account was deactivated by an administrator. Ask the platform team to reactivate it if that is a mistake."
+        }
         _ => "Sign-in did not complete. Please try again.",
     }
 }

@@ -301,7 +301,7 @@ fn Field(p: ParamView, value: Option<String>, error: Option<String>, sent: bool)
             let required = p.min_items.unwrap_or(0) > 0;
             view! {
                 <textarea id=id.clone() name=p.name.clone() rows="3" aria-describedby=describedby.clone()
-                    aria-invalid=invalid required=required>{value.clone()}</textarea>
+                    aria-invalid=invalid required=required>{crate::components::raw_text::textarea(&value)}</textarea>
             }.into_any()
         }
         _ => view! {

@@ -41,6 +41,26 @@ pub fn canonical_details(details: &serde_json::Value) -> String {
     value.to_string()
 }
 
+impl<'a> Link<'a> {
+    /// The link a stored event claims to be (its own `prev_hash` included), to recompute its
+    /// hash from.
+    pub fn of_stored(event: &'a crate::entities::audit_event::Model) -> Self {
+        Link {
+            seq: event.seq,
+            at: &event.at,
+            actor: &event.actor,
+            auth_method: &event.auth_method,
+            action: &event.action,
+            target: &event.target,
+            outcome: &event.outcome,
+            request_id: &event.request_id,
+            source: &event.source,
+            details: &event.details,
+            prev_hash: &event.prev_hash,
+        }
+    }
+}
+
 impl Link<'_> {
     /// Version-tagged, length-prefixed encoding: no two different events share one.
     pub fn canonical(&self) -> Vec<u8> {

@@ -15,8 +15,16 @@ use super::event::Event;
 use super::signing::AuditKey;
 use crate::entities::{audit_checkpoint, audit_event, audit_head};
 
-/// A signed checkpoint is written every this many events (and on demand).
+/// A signed checkpoint is written every this many events (and on demand); `verify` fails
+/// when more events than this go unsigned.
 pub const CHECKPOINT_EVERY: i64 = 50;
+
+/// The newest event must be signed within this time; `verify` fails on an older unsigned
+/// tail. The server signs its head every [`SIGN_TICK`], at start and at a graceful stop.
+pub const SIGN_WITHIN: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// How often a running server signs its head.
+pub const SIGN_TICK: std::time::Duration = std::time::Duration::from_secs(2 * 60);
 
 #[derive(Clone, Debug)]
 pub struct AuditLog {
@@ -136,17 +144,19 @@ impl AuditLog {
         seq: i64,
         hash: &str,
     ) -> Result<(), DbErr> {
+        let at = storable_time(Utc::now());
         audit_checkpoint::ActiveModel {
             seq: Set(seq),
             hash: Set(hash.to_string()),
-            at: Set(storable_time(Utc::now())),
+            at: Set(at),
             key_id: Set(self.key.key_id()),
-            signature: Set(self.key.sign_checkpoint(seq, hash)),
+            signature: Set(self.key.sign_checkpoint(seq, hash, &at)),
         }
         .insert(txn)
         .await?;
         // A copy outside the database: with logs shipped elsewhere, `audit verify --anchor`
-        // can later prove the chain up to here was not rewritten, even with the key.
+        // can later prove the chain up to here was not rewritten, even with the key
+        // (`audit checkpoint --export` gives the signed form of the same).
         tracing::info!(seq, hash, "audit checkpoint");
         Ok(())
     }

@@ -4,6 +4,7 @@
 //! [`verify`] names the first event that does not hold.
 
 pub mod chain;
+pub mod checkpoint;
 pub mod event;
 pub mod log;
 pub mod query;

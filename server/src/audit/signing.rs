@@ -5,6 +5,7 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
+use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
 
@@ -31,9 +32,24 @@ impl std::fmt::Debug for AuditKey {
     }
 }
 
-/// What a checkpoint signs.
-pub fn checkpoint_message(seq: i64, hash: &str) -> Vec<u8> {
+/// What a checkpoint signs: the log's size, its head hash and when it was signed, like a
+/// Certificate Transparency tree head.
+pub fn checkpoint_message(seq: i64, hash: &str, at: &DateTime<Utc>) -> Vec<u8> {
+    format!(
+        "gatehouse-audit-checkpoint-v2\n{seq}\n{hash}\n{}\n",
+        checkpoint_time(at)
+    )
+    .into_bytes()
+}
+
+/// What checkpoints signed before they carried a time (still accepted when verifying).
+fn checkpoint_message_v1(seq: i64, hash: &str) -> Vec<u8> {
     format!("gatehouse-audit-checkpoint-v1\n{seq}\n{hash}\n").into_bytes()
+}
+
+/// A checkpoint's time as signed and exported: RFC 3339 in UTC to the microsecond.
+pub fn checkpoint_time(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 /// A short, stable name for a public key: the first 8 bytes of its SHA-256, in hex.
@@ -101,8 +117,8 @@ impl AuditKey {
     }
 
     /// Base64 signature over [`checkpoint_message`].
-    pub fn sign_checkpoint(&self, seq: i64, hash: &str) -> String {
-        B64.encode(self.key.sign(&checkpoint_message(seq, hash)).to_bytes())
+    pub fn sign_checkpoint(&self, seq: i64, hash: &str, at: &DateTime<Utc>) -> String {
+        self.sign(&checkpoint_message(seq, hash, at))
     }
 }
 
@@ -139,15 +155,31 @@ pub fn public_key_text(public: &VerifyingKey) -> String {
     B64.encode(public.as_bytes())
 }
 
-/// Whether `signature` (base64) signs checkpoint (`seq`, `hash`) under `public`.
-pub fn checkpoint_signed_by(public: &VerifyingKey, seq: i64, hash: &str, signature: &str) -> bool {
-    let Ok(bytes) = B64.decode(signature) else {
-        return false;
-    };
-    let Ok(sig) = Signature::from_slice(&bytes) else {
-        return false;
-    };
-    public.verify(&checkpoint_message(seq, hash), &sig).is_ok()
+/// How a checkpoint's signature holds under a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckpointSignature {
+    /// Signs size, hash and time.
+    Valid,
+    /// Signs size and hash only (written before checkpoints carried a time).
+    ValidWithoutTime,
+    Invalid,
+}
+
+/// Whether `signature` (base64) signs checkpoint (`seq`, `hash`, `at`) under `public`.
+pub fn checkpoint_signed_by(
+    public: &VerifyingKey,
+    seq: i64,
+    hash: &str,
+    at: &DateTime<Utc>,
+    signature: &str,
+) -> CheckpointSignature {
+    if signed_by(public, &checkpoint_message(seq, hash, at), signature) {
+        CheckpointSignature::Valid
+    } else if signed_by(public, &checkpoint_message_v1(seq, hash), signature) {
+        CheckpointSignature::ValidWithoutTime
+    } else {
+        CheckpointSignature::Invalid
+    }
 }
 
 #[cfg(test)]
@@ -156,18 +188,31 @@ mod tests {
 
     #[test]
     fn signatures_verify_only_for_the_signed_checkpoint_and_key() {
+        use CheckpointSignature::{Invalid, Valid, ValidWithoutTime};
         let key = AuditKey::generate();
-        let sig = key.sign_checkpoint(7, "abc");
-        assert!(checkpoint_signed_by(&key.public(), 7, "abc", &sig));
-        assert!(!checkpoint_signed_by(&key.public(), 8, "abc", &sig));
-        assert!(!checkpoint_signed_by(&key.public(), 7, "abd", &sig));
-        assert!(!checkpoint_signed_by(
-            &AuditKey::generate().public(),
-            7,
-            "abc",
-            &sig
-        ));
-        assert!(!checkpoint_signed_by(&key.public(), 7, "abc", "not base64"));
+        let at = Utc::now();
+        let later = at + chrono::Duration::seconds(1);
+        let sig = key.sign_checkpoint(7, "abc", &at);
+        let public = key.public();
+        assert_eq!(checkpoint_signed_by(&public, 7, "abc", &at, &sig), Valid);
+        assert_eq!(checkpoint_signed_by(&public, 8, "abc", &at, &sig), Invalid);
+        assert_eq!(checkpoint_signed_by(&public, 7, "abd", &at, &sig), Invalid);
+        assert_eq!(
+            checkpoint_signed_by(&public, 7, "abc", &later, &sig),
+            Invalid,
+            "the time is signed"
+        );
+        let other = AuditKey::generate().public();
+        assert_eq!(checkpoint_signed_by(&other, 7, "abc", &at, &sig), Invalid);
+        assert_eq!(
+            checkpoint_signed_by(&public, 7, "abc", &at, "not base64"),
+            Invalid
+        );
+        let old = key.sign(&checkpoint_message_v1(7, "abc"));
+        assert_eq!(
+            checkpoint_signed_by(&public, 7, "abc", &later, &old),
+            ValidWithoutTime
+        );
     }
 
     #[test]

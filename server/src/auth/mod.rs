@@ -8,6 +8,7 @@ pub mod roles;
 pub mod scopes;
 pub mod session;
 pub mod tokens;
+pub mod users;
 
 use crate::runbooks::names::GroupName;
 use roles::Roles;

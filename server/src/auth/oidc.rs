@@ -207,7 +207,7 @@ impl Oidc {
         code: &str,
         state: &str,
     ) -> Result<SignedIn, OidcError> {
-        if !constant_time_eq(pending.state.as_bytes(), state.as_bytes())
+        if !crate::hashing::constant_time_eq(pending.state.as_bytes(), state.as_bytes())
             || chrono::Utc::now()
                 .timestamp()
                 .saturating_sub(pending.started)
@@ -336,10 +336,6 @@ pub fn parse_groups(value: Option<&serde_json::Value>, claim: &str) -> Vec<Group
         }
     }
     groups
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// An error and its causes on one line.

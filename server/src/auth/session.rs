@@ -94,7 +94,7 @@ impl SessionStore {
 
     /// The identity behind a token, if the session exists and has not expired.
     pub async fn lookup(&self, token: &str) -> Result<Option<Identity>, sea_orm::DbErr> {
-        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !crate::hashing::is_sha256_hex(token) {
             return Ok(None);
         }
         let id = token_hash(token);

@@ -1,6 +1,8 @@
 //! API tokens for automation. A token is `gat_<id>_<secret>`: the id is public (shown in
 //! lists and the audit log), the whole token is stored only as its SHA-256. A token acts
-//! with the groups it was created with, limited further by its scopes.
+//! with the groups it was created with, limited further by its scopes, and only while its
+//! owner is in good standing: a deactivated owner, or one who has not signed in for the
+//! configured period, stops it; at each sign-in it loses groups its owner no longer has.
 
 use std::sync::Arc;
 
@@ -14,6 +16,7 @@ use sea_orm::{
 use super::Identity;
 use super::roles::RoleMap;
 use super::scopes::Scope;
+use super::users::{self, Standing};
 use crate::entities::api_token;
 use crate::runbooks::names::GroupName;
 
@@ -103,11 +106,43 @@ fn read_list(text: &str) -> Vec<String> {
 pub struct TokenStore {
     db: DatabaseConnection,
     roles: Arc<RoleMap>,
+    /// Tokens stop when their owner has not signed in for this long.
+    owner_inactive: Option<Duration>,
+}
+
+/// Why a token of an owner in this standing must not act, if it must not.
+fn owner_refusal(
+    standing: &Standing,
+    token: &api_token::Model,
+    owner_inactive: Option<Duration>,
+    now: DateTime<Utc>,
+) -> Option<&'static str> {
+    let last_signin = match standing {
+        Standing::Deactivated { .. } => return Some("this token's owner was deactivated"),
+        Standing::Active { last_signin_at } => *last_signin_at,
+        Standing::Unknown => None,
+    };
+    // A person who made their own token was signed in when they did; a service owner named
+    // by an admin never signs in, and only expiry and revocation limit its tokens.
+    let made_by_owner = (token.created_by == token.owner).then_some(token.created_at);
+    let last_seen = last_signin.max(made_by_owner)?;
+    let limit = owner_inactive?;
+    (now - last_seen > limit).then_some(
+        "this token's owner has not signed in for longer than the inactivity limit          (GATEHOUSE_TOKEN_OWNER_INACTIVE_DAYS); it works again after they sign in",
+    )
 }
 
 impl TokenStore {
-    pub fn new(db: DatabaseConnection, roles: Arc<RoleMap>) -> Self {
-        Self { db, roles }
+    pub fn new(
+        db: DatabaseConnection,
+        roles: Arc<RoleMap>,
+        owner_inactive: Option<Duration>,
+    ) -> Self {
+        Self {
+            db,
+            roles,
+            owner_inactive,
+        }
     }
 
     /// Creates a token inside `conn` (the caller's transaction, with its audit event);
@@ -176,6 +211,10 @@ impl TokenStore {
                 id: row.id,
                 reason: "this token has expired",
             });
+        }
+        let standing = users::standing(&self.db, &row.owner).await?;
+        if let Some(reason) = owner_refusal(&standing, &row, self.owner_inactive, now) {
+            return Ok(Presented::Dead { id: row.id, reason });
         }
         let stale = row
             .last_used_at
@@ -285,6 +324,62 @@ impl TokenStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn token(owner: &str, created_by: &str, created_at: DateTime<Utc>) -> api_token::Model {
+        api_token::Model {
+            id: "0123456789ab".into(),
+            secret_hash: String::new(),
+            name: "t".into(),
+            owner: owner.into(),
+            owner_name: owner.into(),
+            groups: "[]".into(),
+            scopes: "[]".into(),
+            created_by: created_by.into(),
+            created_at,
+            expires_at: created_at + Duration::days(366),
+            last_used_at: None,
+            revoked_at: None,
+        }
+    }
+
+    #[test]
+    fn tokens_follow_their_owners_standing() {
+        let now = Utc::now();
+        let limit = Some(Duration::days(30));
+        let long_ago = now - Duration::days(40);
+        let recently = now - Duration::days(2);
+        let active = |at| Standing::Active {
+            last_signin_at: Some(at),
+        };
+        let own = token("alice", "alice", long_ago);
+        assert!(owner_refusal(&active(long_ago), &own, limit, now).is_some());
+        assert_eq!(owner_refusal(&active(recently), &own, limit, now), None);
+        assert_eq!(
+            owner_refusal(&active(long_ago), &own, None, now),
+            None,
+            "0 days turns the inactivity rule off"
+        );
+        let gone = Standing::Deactivated {
+            at: recently,
+            by: "cli".into(),
+        };
+        assert!(
+            owner_refusal(&gone, &own, None, now)
+                .unwrap()
+                .contains("deactivated")
+        );
+        // Someone who signed in before sign-ins were recorded: the token's making counts.
+        let fresh = token("bob", "bob", recently);
+        assert_eq!(owner_refusal(&Standing::Unknown, &fresh, limit, now), None);
+        assert!(owner_refusal(&Standing::Unknown, &own, limit, now).is_some());
+        // A service owner an admin named: only expiry and revocation apply.
+        let service = token("ci-bot", "cli", long_ago);
+        assert_eq!(
+            owner_refusal(&Standing::Unknown, &service, limit, now),
+            None
+        );
+        assert!(owner_refusal(&gone, &service, limit, now).is_some());
+    }
 
     #[test]
     fn ttls_parse_with_units_and_limits() {

@@ -165,6 +165,17 @@ impl Intake {
         known_services(&self.library.catalog(), &self.services)
     }
 
+    /// The services a reader in `groups` may pick: those of the runbooks they may read, and
+    /// the configured ones.
+    pub fn services_for(&self, groups: &[GroupName]) -> BTreeSet<ServiceName> {
+        self.library
+            .visible(groups)
+            .iter()
+            .map(|r| r.meta.service.clone())
+            .chain(self.services.iter().cloned())
+            .collect()
+    }
+
     /// Checks raw notes, then sanitizes and stores them with their drafts.
     pub async fn receive(
         &self,
@@ -193,14 +204,26 @@ impl Intake {
             return Ok(self.for_reader(who, done));
         }
         let mut report: BTreeMap<String, usize> = BTreeMap::new();
-        let mut clean = |text: &str| {
-            let s = self.sanitizer.sanitize(text);
+        let mut count = |s: &crate::sanitizer::Sanitized| {
             for (category, n) in s.report() {
                 *report.entry(category.to_string()).or_insert(0) += n;
             }
+        };
+        // The body is up to 64 KB: sanitized on a blocking thread, so a large one never
+        // holds up the async workers that answer everyone else.
+        let body = {
+            let (sanitizer, text) = (self.sanitizer.clone(), notes.body.clone());
+            let s = tokio::task::spawn_blocking(move || sanitizer.sanitize(&text))
+                .await
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+            count(&s);
             s.text
         };
-        let body = clean(&notes.body);
+        let mut clean = |text: &str| {
+            let s = self.sanitizer.sanitize(text);
+            count(&s);
+            s.text
+        };
         let environment = notes.environment.as_deref().map(&mut clean);
         let version = notes.version.as_deref().map(&mut clean);
         let commit = notes.commit.as_deref().map(&mut clean);

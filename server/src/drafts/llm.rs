@@ -24,8 +24,14 @@ pub struct LlmConfig {
     pub url: url::Url,
     pub model: String,
     pub api_key: Option<SecretString>,
+    /// The whole exchange, answer included, must finish within this.
     pub timeout: Duration,
+    /// Whether restricted runbooks may be sent to the model (off unless configured).
+    pub send_restricted: bool,
 }
+
+/// The largest answer read from the model: well above any runbook, far below what could hurt.
+pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LlmError {
@@ -35,6 +41,8 @@ pub enum LlmError {
     Http(String),
     #[error("the model's answer was unusable: {0}")]
     Unusable(String),
+    #[error("{0}")]
+    Withheld(&'static str),
 }
 
 const SYSTEM: &str = "You maintain on-call runbooks. You get a runbook file (YAML front matter, then Markdown), \
@@ -131,6 +139,28 @@ fn restore(answer: &str, base: &str, sanitizer: &Sanitizer) -> String {
     out
 }
 
+/// The response body, refused as soon as it passes `cap` bytes (announced or streamed).
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, LlmError> {
+    let too_big = || LlmError::Unusable(format!("the answer is larger than {} KB", cap / 1024));
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(too_big());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| {
+        if e.is_timeout() {
+            LlmError::Timeout
+        } else {
+            LlmError::Http(e.without_url().to_string())
+        }
+    })? {
+        if body.len() + chunk.len() > cap {
+            return Err(too_big());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 impl LlmDrafter {
     pub fn new(config: LlmConfig) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
@@ -142,6 +172,21 @@ impl LlmDrafter {
 
     pub fn model(&self) -> &str {
         &self.config.model
+    }
+
+    /// Why the runbook `base` must not go to the model, if it must not.
+    pub fn withheld(&self, base: Option<&str>) -> Option<&'static str> {
+        if self.config.send_restricted {
+            return None;
+        }
+        let meta = crate::runbooks::front_matter::split(base?).ok()?.0;
+        matches!(
+            meta.visibility,
+            crate::runbooks::front_matter::Visibility::Restricted(_)
+        )
+        .then_some(
+            "the runbook is restricted, so it was not sent to the model (set GATEHOUSE_DRAFTER_SEND_RESTRICTED=true to allow that)",
+        )
     }
 
     /// Asks the model for the updated runbook; the answer is sanitized and validated.
@@ -188,13 +233,9 @@ impl LlmDrafter {
         if !response.status().is_success() {
             return Err(LlmError::Http(format!("status {}", response.status())));
         }
-        let completion: Completion = response.json().await.map_err(|e| {
-            if e.is_timeout() {
-                LlmError::Timeout
-            } else {
-                LlmError::Unusable(format!("not a chat completion: {}", e.without_url()))
-            }
-        })?;
+        let body = read_capped(response, MAX_ANSWER_BYTES).await?;
+        let completion: Completion = serde_json::from_slice(&body)
+            .map_err(|e| LlmError::Unusable(format!("not a chat completion: {e}")))?;
         let text = completion
             .choices
             .into_iter()

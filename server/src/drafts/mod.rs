@@ -193,6 +193,9 @@ pub async fn with_model(
         let base = p.base.as_ref().map(|(_, t)| t.as_str());
         let service = service_of(base, &row.service);
         async move {
+            if let Some(reason) = llm.withheld(base) {
+                return Err(llm::LlmError::Withheld(reason));
+            }
             llm.draft(
                 sanitizer,
                 &p.stem,

@@ -12,4 +12,5 @@ pub mod request_event;
 pub mod runbook_review;
 pub mod runbook_revision;
 pub mod session;
+pub mod user;
 pub mod webhook_delivery;

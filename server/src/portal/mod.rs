@@ -428,9 +428,12 @@ impl Portal for PortalService {
                 "deployments",
             )
             .await?;
+        // Only services the caller could find runbooks for (and the configured ones): the
+        // list must not tell of restricted runbooks.
+        let groups = principal.who.as_ref().map_or(&[][..], |w| &w.groups[..]);
         Ok(self
             .intake
-            .known_services()
+            .services_for(groups)
             .iter()
             .map(|s| s.to_string())
             .collect())

@@ -24,6 +24,7 @@ use crate::auth::Identity;
 use crate::auth::dev_login;
 use crate::auth::oidc::{LOGIN_TTL_SECS, OidcError, PendingLogin};
 use crate::auth::session::COOKIE;
+use crate::auth::users;
 use crate::error::AppError;
 use crate::routes::alerts::urlencode;
 use crate::routes::caller::{cookie_value, session_token};
@@ -106,14 +107,31 @@ fn expired(state: &AppState, name: &'static str, path: &'static str) -> HeaderVa
 }
 
 /// Starts a session for `who` after ending any previous one (the id is rotated at every
-/// sign-in); the session and its audit event commit together.
+/// sign-in); the session and its audit event commit together. A deactivated person gets
+/// `None` (and a recorded refusal) instead.
 async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
     principal: &Principal,
     who: &Identity,
-) -> Result<String, AppError> {
+) -> Result<Option<String>, AppError> {
     let txn = state.db.begin().await.map_err(internal)?;
+    let standing = users::record_signin(&txn, &who.subject, &who.name)
+        .await
+        .map_err(internal)?;
+    if let users::Standing::Deactivated { at, by } = standing {
+        txn.rollback().await.map_err(internal)?;
+        let event = Event::new(Some(who), "signin", format!("user:{}", who.subject))
+            .outcome(Outcome::Denied)
+            .origin(&principal.origin)
+            .details(serde_json::json!({
+                "reason": "deactivated",
+                "deactivated_at": at.to_rfc3339(),
+                "deactivated_by": by,
+            }));
+        state.audit.record_or_log(&state.db, &event).await;
+        return Ok(None);
+    }
     if let Some(old) = session_token(headers) {
         state.sessions.end(&txn, &old).await.map_err(internal)?;
     }
@@ -132,7 +150,7 @@ async fn start_session(
         }));
     state.audit.append(&txn, &event).await.map_err(internal)?;
     txn.commit().await.map_err(internal)?;
-    Ok(token)
+    Ok(Some(token))
 }
 
 fn internal(err: sea_orm::DbErr) -> AppError {
@@ -167,7 +185,9 @@ async fn dev_signin(
         )));
     };
     let who = persona.identity(&state.roles);
-    let token = start_session(&state, &headers, &principal, &who).await?;
+    let Some(token) = start_session(&state, &headers, &principal, &who).await? else {
+        return Ok(signin_error("deactivated", &safe_next(form.next.as_deref())).into_response());
+    };
     tracing::info!(subject = %who.subject, "signed in with the development sign-in");
     let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
     response
@@ -259,13 +279,17 @@ async fn sso_callback(
                 auth_method: "oidc".into(),
                 scopes: None,
             };
-            let token = start_session(&state, &headers, &principal, &who).await?;
-            tracing::info!(subject = %who.subject, "signed in with single sign-on");
-            let mut response = Redirect::to(&next).into_response();
-            response
-                .headers_mut()
-                .append(header::SET_COOKIE, session_cookie(&state, token));
-            response
+            match start_session(&state, &headers, &principal, &who).await? {
+                Some(token) => {
+                    tracing::info!(subject = %who.subject, "signed in with single sign-on");
+                    let mut response = Redirect::to(&next).into_response();
+                    response
+                        .headers_mut()
+                        .append(header::SET_COOKIE, session_cookie(&state, token));
+                    response
+                }
+                None => signin_error("deactivated", &next).into_response(),
+            }
         }
         Err(err) => {
             tracing::warn!(error = %err, "single sign-on failed");

@@ -83,7 +83,10 @@ pub fn origin_of(request: &Request, trust_forwarded: bool) -> Origin {
 
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let origin = origin_of(&request, state.config.trust_forwarded_for);
-    let who = if let Some(token) = bearer(request.headers()) {
+    // `/metrics` takes its own bearer token (`GATEHOUSE_METRICS_TOKEN`), not an API token.
+    let api_token =
+        bearer(request.headers()).filter(|_| request.uri().path() != super::health::METRICS);
+    let who = if let Some(token) = api_token {
         match state.tokens.present(&token).await {
             Ok(Presented::Valid {
                 who,

@@ -42,6 +42,15 @@ pub fn router(state: AppState) -> Router {
         .merge(requests::router())
         .merge(assets::router())
         .merge(pages::router(&state))
+        // A handler that panics answers 500 (and is logged) instead of dropping the
+        // connection without a word.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                use axum::response::IntoResponse;
+                crate::error::AppError::Internal(anyhow::anyhow!("a handler panicked"))
+                    .into_response()
+            },
+        ))
         .layer(TimeoutLayer::with_status_code(
             http::StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
@@ -50,22 +59,45 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::same_origin,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
-        .layer(middleware::from_fn_with_state(state.clone(), caller::resolve))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            caller::resolve,
+        ))
         // Before the caller is resolved, so a flood of bad tokens is limited too.
-        .layer(middleware::from_fn_with_state(state.clone(), limits::enforce))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::enforce,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
+                use crate::sanitizer::log_guard::{MAX_FIELD, bounded};
                 let id = req
                     .headers()
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("-");
-                // The path only: query strings may carry search text, kept out of logs.
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                // The path only: query strings may carry search text, kept out of logs. Every
+                // field is the client's choice, so each is cut before it is logged.
+                tracing::info_span!(
+                    "request",
+                    method = %bounded(req.method().as_str(), 16),
+                    path = %bounded(req.uri().path(), MAX_FIELD),
+                    request_id = %bounded(id, 64)
+                )
             }),
         )
-        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::known_host,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
         .with_state(state)

@@ -19,15 +19,9 @@ const PUBLIC_PAGES: &[&str] = &["/signin"];
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(app::App);
     let portal = state.portal.clone();
-    let provider_origin: Option<String> = state
-        .config
-        .oidc
-        .as_ref()
-        .and_then(|o| url::Url::parse(&o.issuer).ok())
-        .map(|u| u.origin().ascii_serialization());
     let context = move || {
         provide_context(portal.clone());
-        crate::routes::security::provide_page_policy(provider_origin.as_deref());
+        crate::routes::security::provide_page_nonce();
     };
     let leptos = state.leptos.clone();
     let shell_options = state.shell.clone();
@@ -42,6 +36,42 @@ pub fn router(state: &AppState) -> Router<AppState> {
             _,
         >(fallback_context, fallback_shell))
         .layer(middleware::from_fn(require_sign_in))
+        .layer(middleware::from_fn(limit_rpc_body))
+}
+
+/// The largest server-function body: a runbook draft being accepted is the largest thing a
+/// form sends.
+const MAX_RPC_BODY: usize = 1024 * 1024;
+
+/// A server-function body over [`MAX_RPC_BODY`] gets 413 with the limit, read no further
+/// than the limit; below it the body is handed on as read.
+async fn limit_rpc_body(request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with("/rpc/") {
+        return next.run(request).await;
+    }
+    let too_large = || {
+        crate::error::AppError::TooLarge(format!(
+            "the request body is larger than {} KB; send less (a runbook is well under that)",
+            MAX_RPC_BODY / 1024
+        ))
+        .into_response()
+    };
+    let declared = request
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_RPC_BODY as u64) {
+        return too_large();
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, MAX_RPC_BODY).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Err(_) => too_large(),
+    }
 }
 
 /// Page views (GET) need a signed-in caller, except public pages, server functions (which

@@ -18,7 +18,7 @@ const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-u
 /// hydration scripts by nonce. No inline styles, no other origins, no framing. Forms post
 /// to the portal only; `form_also` adds the identity provider's origin, because sign-out
 /// posts here and is redirected there (browsers apply form-action to the redirect).
-pub fn page_policy(nonce: &str, form_also: Option<&str>) -> String {
+fn page_policy(nonce: &str, form_also: Option<&str>) -> String {
     let form = form_also.map_or_else(|| "'self'".to_string(), |o| format!("'self' {o}"));
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
@@ -27,27 +27,63 @@ pub fn page_policy(nonce: &str, form_also: Option<&str>) -> String {
     )
 }
 
-/// Called in the Leptos context of each page render: sends the page's policy with the nonce
-/// that Leptos (leptos_axum renders with `nonce`) put on its scripts.
-pub fn provide_page_policy(form_also: Option<&str>) {
-    use leptos::prelude::use_context;
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce, form_also)) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+/// The script nonce of one response, made by [`headers`] before anything renders.
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+/// Called in the Leptos context of each page render: Leptos puts the nonce [`headers`] made
+/// for this request on its scripts, and [`headers`] sends the policy naming it. The header
+/// does not travel through Leptos' response options, so no render path can leave a page
+/// without its policy (one that did made the page unusable under the default policy).
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
+}
+
+fn fresh_nonce() -> String {
+    use base64::Engine;
+    let bytes: [u8; 16] = rand::random();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The identity provider's origin, which sign-out's form post is redirected to.
+fn provider_origin(state: &AppState) -> Option<String> {
+    state
+        .config
+        .oidc
+        .as_ref()
+        .and_then(|o| url::Url::parse(&o.issuer).ok())
+        .map(|u| u.origin().ascii_serialization())
 }
 
 /// Headers every response carries; HSTS only when the portal is served over https.
 /// Responses that set no caching of their own are never stored: pages and API answers hold
 /// what one person may see (and, once, a new API token). Static files choose for themselves.
-pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let static_file = request.uri().path().starts_with("/pkg/");
+    let nonce = fresh_nonce();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(request).await;
+    let page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if page
+        && !response
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(value) =
+            HeaderValue::from_str(&page_policy(&nonce, provider_origin(&state).as_deref()))
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
     let h = response.headers_mut();
     if !static_file && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -93,6 +129,28 @@ pub async fn same_origin(State(state): State<AppState>, request: Request, next: 
         return AppError::CrossSite.into_response();
     }
     next.run(request).await
+}
+
+/// Refuses requests whose `Host` names neither the public URL nor loopback with 421: a page
+/// that rebinds its own name to 127.0.0.1 reaches the server, but under its own name, so it
+/// never gets a session (the development sign-in) or a page to read. Probes and scrapes
+/// (`/healthz`, `/readyz`, `/metrics`) address the server by whatever name they have.
+pub async fn known_host(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let probe = super::health::PROBES.contains(&request.uri().path());
+    // A `Host` that is not text names no host of ours.
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or_default().to_string())
+        .or_else(|| request.uri().authority().map(|a| a.to_string()));
+    match host {
+        Some(host) if !probe && !state.config.accepts_host(&host) => {
+            tracing::warn!(host = %crate::sanitizer::log_guard::bounded(&host, 64), "request for another host refused");
+            AppError::MisdirectedHost(state.config.public_url.host_str().unwrap_or("").to_string())
+                .into_response()
+        }
+        _ => next.run(request).await,
+    }
 }
 
 /// Whether a request came from a page of another origin.

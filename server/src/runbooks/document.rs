@@ -99,7 +99,8 @@ pub fn parse(markdown: &str, title: &str) -> Document {
                     current.path.push(heading.clone());
                 }
                 out.push(Event::Html(CowStr::from(format!(
-                    "<h{level} id=\"{anchor}\">"
+                    "<h{level} id=\"{}{anchor}\">",
+                    *ID_MARKER
                 ))));
                 out.extend(events[i + 1..j].iter().cloned());
                 out.push(Event::Html(CowStr::from(format!(
@@ -114,8 +115,10 @@ pub fn parse(markdown: &str, title: &str) -> Document {
                     CodeBlockKind::Fenced(info) => language_class(info),
                     CodeBlockKind::Indented => String::new(),
                 };
+                // The copy button is added in the browser (it needs JavaScript anyway), so no
+                // button ever comes from a runbook's HTML.
                 out.push(Event::Html(CowStr::from(format!(
-                    "<div class=\"codeblock\"><button type=\"button\" class=\"copy\" hidden>Copy</button><pre><code{lang}>"
+                    "<div class=\"codeblock\"><pre><code{lang}>"
                 ))));
             }
             Event::End(TagEnd::CodeBlock) => {
@@ -140,6 +143,15 @@ pub fn parse(markdown: &str, title: &str) -> Document {
             ) => {
                 current.text.push('\n');
                 out.push(events[i].clone());
+            }
+            // A check mark, not a form control: runbooks hold no inputs.
+            Event::TaskListMarker(done) => {
+                current.text.push_str(if *done { "[x] " } else { "[ ] " });
+                out.push(Event::Html(CowStr::from(if *done {
+                    "<span class=\"task done\" aria-label=\"done\">☑</span> "
+                } else {
+                    "<span class=\"task\" aria-label=\"to do\">☐</span> "
+                })));
             }
             other => out.push(other.clone()),
         }
@@ -197,11 +209,29 @@ const KNOWN_LANGUAGES: &[&str] = &[
     "dockerfile",
 ];
 
-/// The HTML sanitizer: what Markdown produces, plus our anchors and copy buttons; no
-/// scripts, no event handlers, no `javascript:` or `data:` links, no styles.
+/// Marks the heading ids Gatehouse generates, so the sanitizer keeps those and drops every id
+/// a runbook's own HTML sets. Random per process: a runbook cannot forge it. Without this an
+/// author could name an element after a global the page's scripts read (DOM clobbering);
+/// generated ids are slugs of the heading text, unique in the page, and stay unprefixed so
+/// `/runbooks/<stem>#<anchor>` scrolls without JavaScript.
+static ID_MARKER: LazyLock<String> =
+    LazyLock::new(|| format!("gatehouse-{:016x}-", rand::random::<u64>()));
+
+/// The HTML sanitizer: what Markdown produces, plus our anchors, code blocks and task
+/// marks; no scripts, no event handlers, no `javascript:` or `data:` links, no styles, no
+/// ids but ours, and no form controls (a runbook's `<button>` or `<input>` could pose as the
+/// portal's own).
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    b.add_tags(["div", "button", "input"])
+    b.attribute_filter(|_, attribute, value| {
+        if attribute == "id" {
+            value.strip_prefix(ID_MARKER.as_str()).map(Into::into)
+        } else {
+            Some(value.into())
+        }
+    });
+    b.add_tags(["div"])
+        .rm_tags(["button", "input", "form", "select", "textarea", "label"])
         .add_tag_attributes("h1", ["id"])
         .add_tag_attributes("h2", ["id"])
         .add_tag_attributes("h3", ["id"])
@@ -209,10 +239,9 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("h5", ["id"])
         .add_tag_attributes("h6", ["id"])
         .add_tag_attributes("a", ["aria-label"])
-        .add_tag_attributes("button", ["type", "hidden"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("span", ["aria-label"])
         .add_allowed_classes("div", ["codeblock"])
-        .add_allowed_classes("button", ["copy"])
+        .add_allowed_classes("span", ["task", "done"])
         .add_allowed_classes("a", ["anchor"])
         .add_allowed_classes(
             "code",
@@ -258,14 +287,12 @@ mod tests {
     }
 
     #[test]
-    fn headings_get_ids_and_code_blocks_get_copy_buttons() {
+    fn headings_get_ids_and_code_blocks_a_wrapper_for_their_copy_button() {
         let doc = parse(MD, "Checkout API");
         assert!(doc.html.contains("<h3 id=\"check-pool\">"), "{}", doc.html);
         assert!(doc.html.contains("class=\"anchor\" href=\"#check-pool\""));
-        assert!(
-            doc.html
-                .contains("<button type=\"button\" class=\"copy\" hidden")
-        );
+        // The browser adds the button to the wrapper once the page hydrates.
+        assert!(doc.html.contains("<div class=\"codeblock\"><pre>"));
         assert!(
             doc.html
                 .contains("<code class=\"language-bash\">kubectl get pods")
@@ -297,5 +324,39 @@ mod tests {
         assert_eq!(doc.sections[0].anchor, "");
         assert_eq!(doc.sections[0].heading, "Title");
         assert_eq!(doc.sections[1].anchor, "next");
+    }
+
+    #[test]
+    fn runbooks_hold_no_form_controls() {
+        let md = "## Steps\n\n- [x] drained\n- [ ] restarted\n\n<button onclick=\"x()\">Approve</button>\n<input type=\"text\" name=\"q\">\n<form action=\"/requests/1/approve\" method=\"post\"><input type=\"submit\"></form>\n\n```bash\nkubectl get pods\n```\n";
+        let html = parse(md, "T").html;
+        for control in ["<button", "<input", "<form", "onclick"] {
+            assert!(!html.contains(control), "{control} in {html}");
+        }
+        assert!(
+            html.contains("☑") && html.contains("☐"),
+            "task marks stay: {html}"
+        );
+        assert!(
+            html.contains("<div class=\"codeblock\"><pre><code class=\"language-bash\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn only_generated_heading_ids_survive() {
+        let md = "## Config\n\n<h2 id=\"location\">Raw</h2>\n\n<img id=\"settings\" name=\"settings\" src=\"https://x.example/a.png\">\n\n<a id=\"hydrate\" name=\"hydrate\" href=\"https://x.example\">x</a>\n\n## Config\n";
+        let html = parse(md, "T").html;
+        let ids: Vec<&str> = html
+            .split("id=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or(""))
+            .collect();
+        assert_eq!(ids, ["config", "config-1"], "{html}");
+        assert!(!html.contains("name=\""), "{html}");
+        assert!(
+            !html.contains(ID_MARKER.as_str()),
+            "the marker never reaches a page"
+        );
     }
 }

@@ -96,8 +96,49 @@ pub fn split(text: &str) -> Result<(FrontMatter, &str, usize), FrontMatterError>
     let body = &rest[body_start..];
     // Line 1 is the opening `---`; YAML starts on line 2.
     let body_line = 2 + yaml.lines().count() + 1;
+    bounded_for_the_parser(yaml)?;
     let fm = parse_yaml(yaml)?;
     Ok((fm, body, body_line))
+}
+
+/// The most bytes of front matter: a runbook's is a dozen lines.
+pub const MAX_FRONT_MATTER: usize = 64 * 1024;
+/// The deepest nesting of `[` and `{`: the fields are flat lists.
+pub const MAX_NESTING: usize = 16;
+
+/// Refuses front matter the YAML parser would take long over: its cost grows with the
+/// square of the flow nesting depth (32 KB of `[` took 1.9 s), so depth and size are
+/// checked first, in one pass. Brackets inside quotes count too; no real field nests.
+fn bounded_for_the_parser(yaml: &str) -> Result<(), FrontMatterError> {
+    if yaml.len() > MAX_FRONT_MATTER {
+        return Err(FrontMatterError::at(
+            Some(1),
+            format!(
+                "front matter is {} bytes; at most {} KB: move long text into the body",
+                yaml.len(),
+                MAX_FRONT_MATTER / 1024
+            ),
+        ));
+    }
+    let mut depth = 0usize;
+    for (i, line) in yaml.lines().enumerate() {
+        for c in line.chars() {
+            match c {
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth > MAX_NESTING {
+                return Err(FrontMatterError::at(
+                    Some(i + 2),
+                    format!(
+                        "brackets nested deeper than {MAX_NESTING} levels: front matter fields are flat lists such as `owners: [team-a, team-b]`"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn key_line(yaml: &str, key: &str) -> Option<usize> {
@@ -226,6 +267,28 @@ mod tests {
         assert_eq!(fm.visibility, Visibility::Internal);
         assert_eq!(body, "# T\nbody\n");
         assert_eq!(line, 10);
+    }
+
+    #[test]
+    fn deep_nesting_and_huge_front_matter_are_refused_before_the_yaml_parser() {
+        let deep = GOOD.replace("tags: [Latency]", &format!("tags: {}", "[".repeat(20_000)));
+        let err = split(&deep).unwrap_err();
+        assert_eq!(err.line, Some(5));
+        assert!(
+            err.reason.contains("nested deeper than 16"),
+            "{}",
+            err.reason
+        );
+        let nested_ok = GOOD.replace("tags: [Latency]", "tags: [[a], {b: [c]}]");
+        assert!(
+            !split(&nested_ok)
+                .err()
+                .is_some_and(|e| e.reason.contains("nested")),
+            "shallow nesting reaches the parser"
+        );
+        let huge = GOOD.replace("title: T", &format!("title: {}", "x".repeat(70_000)));
+        let err = split(&huge).unwrap_err();
+        assert!(err.reason.contains("at most 64 KB"), "{}", err.reason);
     }
 
     #[test]

@@ -178,6 +178,8 @@ pub struct RunbookIndex {
     fields: Fields,
     state: Mutex<WriterState>,
     dir: Option<PathBuf>,
+    /// Search statistics per reader (see [`super::reader_stats`]).
+    pub(super) reader_stats: super::reader_stats::ReaderStatsCache,
 }
 
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
@@ -257,6 +259,7 @@ impl RunbookIndex {
             fields,
             state: Mutex::new(WriterState { writer, manifest }),
             dir,
+            reader_stats: Default::default(),
         })
     }
 

@@ -12,6 +12,7 @@ pub mod index;
 pub mod library;
 pub mod names;
 pub mod query;
+pub mod reader_stats;
 pub mod search;
 pub mod snippets;
 pub mod watch;

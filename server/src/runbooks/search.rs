@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, Term};
@@ -20,6 +21,7 @@ use super::catalog::{Catalog, Runbook};
 use super::index::{Fields, IndexError, RunbookIndex, text_analyzer, version_key};
 use super::names::GroupName;
 use super::query::ParsedQuery;
+use super::reader_stats::ReaderStats;
 use super::snippets::{SnippetText, Snippets};
 
 /// Sections looked at when grouping by runbook.
@@ -106,9 +108,11 @@ pub struct RunbookSearch<'a> {
     catalog: &'a Catalog,
     searcher: Searcher,
     columns: std::cell::RefCell<HashMap<u32, Columns>>,
-    /// Whether the index holds a token, worked out once per query for both the query and
-    /// the snippets.
+    /// Whether the reader's documents hold a token, worked out once per query for both the
+    /// query and the snippets.
     known: std::cell::RefCell<HashMap<String, bool>>,
+    /// Statistics over what the current reader may read, and whose they are.
+    reader: std::cell::RefCell<Option<(Vec<GroupName>, Arc<ReaderStats>)>>,
 }
 
 impl<'a> RunbookSearch<'a> {
@@ -119,6 +123,31 @@ impl<'a> RunbookSearch<'a> {
             searcher: index.searcher(),
             columns: Default::default(),
             known: Default::default(),
+            reader: Default::default(),
+        }
+    }
+
+    /// Makes every later statistic (counts, ranks, whether a word is known) about what a
+    /// member of `groups` may read.
+    fn read_as(&self, groups: &[GroupName]) -> Result<Arc<ReaderStats>, IndexError> {
+        if let Some((who, stats)) = self.reader.borrow().as_ref()
+            && who.as_slice() == groups
+        {
+            return Ok(stats.clone());
+        }
+        let stats = self.index.reader_stats.get(&self.searcher, groups, || {
+            access_query(self.fields(), groups)
+        })?;
+        self.known.borrow_mut().clear();
+        *self.reader.borrow_mut() = Some((groups.to_vec(), stats.clone()));
+        Ok(stats)
+    }
+
+    /// How many documents the current reader may read hold `term`.
+    fn doc_freq(&self, term: &Term) -> u64 {
+        match self.reader.borrow().as_ref() {
+            Some((_, stats)) => stats.doc_freq(term).unwrap_or(0),
+            None => 0,
         }
     }
 
@@ -222,17 +251,22 @@ impl<'a> RunbookSearch<'a> {
         limit: usize,
     ) -> Result<Option<Ranked>, IndexError> {
         let mut notices = q.notices.clone();
+        let stats = self.read_as(groups)?;
         let Some(query) = self.build(q, groups, true) else {
             return Ok(None);
         };
         let collector = (TopDocs::with_limit(limit.max(1)).order_by_score(), Count);
-        let (mut top, mut total) = self.searcher.search(&query, &collector)?;
+        let (mut top, mut total) =
+            self.searcher
+                .search_with_statistics_provider(&query, &collector, stats.as_ref())?;
         let several = q.words.len() + q.phrases.len() > 1;
         if total == 0
             && several
             && let Some(any) = self.build(q, groups, false)
         {
-            let (t, n) = self.searcher.search(&any, &collector)?;
+            let (t, n) =
+                self.searcher
+                    .search_with_statistics_provider(&any, &collector, stats.as_ref())?;
             if n > 0 {
                 notices.push(
                     "No section matched every word; showing sections that match some of them."
@@ -378,7 +412,7 @@ impl<'a> RunbookSearch<'a> {
     /// A boosted term query, or `None` when no document has the term.
     fn present_term(&self, field: Field, text: &str, boost: f32) -> Option<Box<dyn Query>> {
         let term = Term::from_field_text(field, text);
-        (self.searcher.doc_freq(&term).unwrap_or(0) > 0).then(|| {
+        (self.doc_freq(&term) > 0).then(|| {
             Box::new(BoostQuery::new(
                 Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
                 boost,
@@ -393,12 +427,9 @@ impl<'a> RunbookSearch<'a> {
         }
         let f = *self.fields();
         let known = plural_variants(token).iter().any(|variant| {
-            weighted_fields(&f).iter().any(|(field, _)| {
-                self.searcher
-                    .doc_freq(&Term::from_field_text(*field, variant))
-                    .unwrap_or(0)
-                    > 0
-            })
+            weighted_fields(&f)
+                .iter()
+                .any(|(field, _)| self.doc_freq(&Term::from_field_text(*field, variant)) > 0)
         });
         self.known.borrow_mut().insert(token.to_string(), known);
         known

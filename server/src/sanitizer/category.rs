@@ -40,6 +40,7 @@ categories! {
     AwsAccessKey => "aws-access-key", "AWS access key ids (AKIA…, ASIA…)";
     AwsSecretKey => "aws-secret-key", "AWS secret access keys next to their key name";
     PrivateKey => "private-key", "PEM and OpenSSH private key blocks, also inside JSON (GCP service accounts)";
+    GcpApiKey => "gcp-api-key", "Google Cloud and Firebase API keys (AIza…)";
     AzureStorageKey => "azure-storage-key", "Azure storage connection-string AccountKey values";
     AzureSasToken => "azure-sas-token", "Azure SAS signatures (sig=…) in URLs";
     GithubToken => "github-token", "GitHub classic (ghp_, gho_, ghu_, ghs_, ghr_) and fine-grained (github_pat_) tokens";

@@ -11,6 +11,34 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     let lower = v.to_ascii_lowercase();
+    // Terraform's redactions and references, command substitutions, unclosed `<…`.
+    if lower.starts_with("(sensitive")
+        || lower.starts_with("(known after")
+        || v.starts_with("$(")
+        || v.starts_with('<')
+        || is_reference(v)
+    {
+        return true;
+    }
+    // Instructions rather than values: `your-api-key-here`, `REPLACE_ME`.
+    const FRAGMENTS: &[&str] = &[
+        "your-",
+        "your_",
+        "-here",
+        "_here",
+        "replace_me",
+        "replace-me",
+        "replaceme",
+        "changeme",
+        "change_me",
+        "change-me",
+        "placeholder",
+        "insert_",
+        "insert-",
+    ];
+    if FRAGMENTS.iter().any(|f| lower.contains(f)) {
+        return true;
+    }
     if (v.starts_with('<') && v.ends_with('>'))
         || v.starts_with("${")
         || v.starts_with("{{")
@@ -42,6 +70,11 @@ pub fn is_placeholder(value: &str) -> bool {
         "dummy",
         "todo",
         "tbd",
+        // Permission levels (`id-token: write` in a CI workflow).
+        "read",
+        "write",
+        "read-write",
+        "readonly",
         "...",
         "…",
     ];
@@ -52,7 +85,38 @@ pub fn is_placeholder(value: &str) -> bool {
     let mut chars = v.chars();
     let first = chars.next().unwrap_or(' ');
     v.chars().count() >= 3 && chars.all(|c| c == first) && !first.is_ascii_alphabetic()
-        || lower.chars().all(|c| c == 'x')
+        || lower
+            .chars()
+            .all(|c| matches!(c, 'x' | '*' | '-' | '_' | '/' | '.'))
+}
+
+/// `var.db_password`, `local.token`, `module.db.password`: a Terraform reference names the
+/// value, it does not hold it.
+fn is_reference(v: &str) -> bool {
+    ["var.", "local.", "module.", "data.", "each.", "self."]
+        .iter()
+        .any(|p| v.starts_with(p))
+        && v.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'[' | b']' | b'"')
+        })
+}
+
+/// An absolute or home-relative path of ordinary names (`/home/deploy`, `~/.ssh/id_rsa`):
+/// a location, not a secret, unless it looks random.
+pub fn is_path(value: &str) -> bool {
+    (value.starts_with('/') || value.starts_with("~/") || value.starts_with("./"))
+        && !value.contains(['+', '='])
+        && !high_entropy(value)
+}
+
+/// The host of `url`: after the scheme and any user part, without the port.
+pub fn url_host(url: &str) -> &str {
+    let after = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = after.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    host.rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h)
 }
 
 /// The Luhn check of payment card numbers.
@@ -248,6 +312,7 @@ pub fn high_entropy(value: &str) -> bool {
         || !v.is_ascii()
         || is_placeholder(v)
         || looks_like_uuid(v)
+        || v.starts_with("arn:")
         || v.contains("://")
         || v.contains(' ')
     {

@@ -31,6 +31,36 @@ pub enum Check {
     Aadhaar,
     Dni,
     Nir,
+    /// Not glued to a word or another `+` before it, and at least 8 digits.
+    Phone,
+    /// A URL whose host is an internal name or a private address.
+    InternalUrl,
+    /// A Slack webhook whose path is not a run of `X`s.
+    SlackWebhook,
+    /// Random-looking (a value with no key, known only by where it stands).
+    HighEntropy,
+}
+
+impl Check {
+    /// Whether a match that failed this check may hide a real one starting inside it
+    /// (`3 4111 1111 1111 1111`), so the search resumes at the next character. Only checks
+    /// whose patterns match a bounded number of characters say yes, which keeps the rescans
+    /// linear; after any other failed match the search resumes at its end.
+    pub fn rescans_inside(self) -> bool {
+        matches!(
+            self,
+            Check::Luhn
+                | Check::Iban
+                | Check::Ssn
+                | Check::Nino
+                | Check::Sin
+                | Check::Aadhaar
+                | Check::Dni
+                | Check::Nir
+                | Check::PrivateIpv4
+                | Check::PrivateIpv6
+        )
+    }
 }
 
 /// A built-in detector.
@@ -43,6 +73,28 @@ pub struct Spec {
     /// Matches never cross a line and the pattern has no literal for the regex engine to
     /// skip ahead to: run only on lines where the shared trigger found a match.
     pub per_line: bool,
+    /// Where the value is: in capture groups, or after the match, read by code.
+    pub reads: Reads,
+}
+
+/// How a detector finds the value to mask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// In the first capture group of `groups` that took part (`&[0]`: the whole match,
+    /// found without captures, which is much faster).
+    Groups,
+    /// The pattern ends at a key's separator (`password=`) and [`read_value`] reads the value
+    /// after it, only once the key passed its check: a key that fails costs its own length,
+    /// never a rescan of a long value (`password_name:password_name:…`).
+    Token,
+    /// As `Token`, but the value is the rest of the line up to a quote (a header's value).
+    Line,
+}
+
+/// Whether a key-value match is a URL query parameter (`?token=…&…`): its value ends at
+/// `&` or `#`.
+pub fn in_query(matched: &str) -> bool {
+    matched.starts_with(['?', '&'])
 }
 
 impl Spec {
@@ -50,11 +102,83 @@ impl Spec {
         self.per_line = true;
         self
     }
+
+    fn reads(mut self, reads: Reads) -> Self {
+        self.reads = reads;
+        self
+    }
+}
+
+/// Where the key is in a key-value match: after the one character of context the pattern
+/// starts with (none at a line start), up to the first character that cannot be in a key.
+pub fn key_in(matched: &str) -> std::ops::Range<usize> {
+    let is_key = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    let start = match matched.chars().next() {
+        Some(c) if !(c.is_ascii() && is_key(c as u8)) => c.len_utf8(),
+        _ => 0,
+    };
+    let len = matched.as_bytes()[start..]
+        .iter()
+        .position(|b| !is_key(*b))
+        .unwrap_or(matched.len() - start);
+    start..start + len
+}
+
+/// The rest of the line from `at` up to a quote or line end, or `None` if that is empty.
+pub fn read_line_value(hay: &str, at: usize) -> Option<(std::ops::Range<usize>, usize)> {
+    let rest = &hay.as_bytes()[at..];
+    let len = rest
+        .iter()
+        .position(|b| matches!(b, b'\r' | b'\n' | b'"' | b'\''))
+        .unwrap_or(rest.len());
+    (len > 0).then_some((at..at + len, at + len))
+}
+
+/// The value that starts at `hay[at..]`: double-quoted or single-quoted up to the closing
+/// quote on the same line, or bare up to a space, quote, `,`, `;`, brace or bracket. Returns
+/// the value's range and where the match ends (after a closing quote), or `None` when there is
+/// no value (an empty bare value, an unclosed quote).
+pub fn read_value(hay: &str, at: usize, query: bool) -> Option<(std::ops::Range<usize>, usize)> {
+    let bytes = hay.as_bytes();
+    match bytes.get(at)? {
+        q @ (b'"' | b'\'' | b'`') => {
+            let rest = &bytes[at + 1..];
+            let len = memchr::memchr2(*q, b'\n', rest)?;
+            (rest[len] == *q).then_some((at + 1..at + 1 + len, at + len + 2))
+        }
+        // `(sensitive value)`, `$(vault read …)`: a value in parentheses is read whole, so
+        // the placeholder check sees all of it.
+        b'(' => {
+            let rest = &bytes[at..];
+            let len = memchr::memchr2(b')', b'\n', rest)?;
+            (rest[len] == b')').then_some((at..at + len + 1, at + len + 1))
+        }
+        _ => {
+            let len = bytes[at..]
+                .iter()
+                .position(|b| {
+                    b.is_ascii_whitespace()
+                        || matches!(
+                            b,
+                            b'"' | b'\'' | b'`' | b',' | b';' | b'{' | b'}' | b'[' | b']'
+                        )
+                        || (query && matches!(b, b'&' | b'#'))
+                })
+                .unwrap_or(bytes.len() - at);
+            // A closing parenthesis without an opening one ends the text around the value
+            // (`(key=v)`), not the value.
+            let value = &bytes[at..at + len];
+            let len = if value.ends_with(b")") && !value.contains(&b'(') {
+                len - 1
+            } else {
+                len
+            };
+            (len > 0).then_some((at..at + len, at + len))
+        }
+    }
 }
 
 const SECRET_WORDS: &str = r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)";
-/// A value: double-quoted, single-quoted, or bare up to a delimiter.
-const VALUE: &str = r#"(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}\[\]]+))"#;
 /// Weaker words: a value under such a key is masked only when it looks random.
 const ENTROPY_WORDS: &str =
     r"(?:key|auth|signature|sig|session|cookie|salt|hmac|seed|cred|nonce|otp)";
@@ -72,6 +196,7 @@ fn spec(
         groups,
         check,
         per_line: false,
+        reads: Reads::Groups,
     }
 }
 
@@ -118,7 +243,7 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             C::SlackWebhook,
             r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+",
             &[0],
-            Check::None,
+            Check::SlackWebhook,
         ),
         spec(
             C::SlackToken,
@@ -167,6 +292,20 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             r"(?-u:\b)(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}(?-u:\b)",
             &[0],
             Check::None,
+        ),
+        spec(
+            C::GcpApiKey,
+            r"(?-u:\b)(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)",
+            &[1],
+            Check::None,
+        ),
+        spec(
+            C::AwsSecretKey,
+            // A secret key written next to its key id (`AKIA… / wJalr…`), with no key name:
+            // 40 random-looking characters within 80 of the id, on the same line.
+            r"(?:AKIA|ASIA)[A-Z0-9]{16}[^\n]{1,80}?(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)",
+            &[1],
+            Check::HighEntropy,
         ),
         spec(
             C::AwsSecretKey,
@@ -218,6 +357,12 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         ),
         spec(
             C::BasicAuth,
+            r#"(?-u:\b)echo[ \t]+(?:-n[ \t]+)?["']?([A-Za-z0-9+/]{8,}={0,2})["']?[ \t]*\|[ \t]*base64[ \t]+(?:-d|--decode|-D)"#,
+            &[1],
+            Check::BasicAuth,
+        ),
+        spec(
+            C::BasicAuth,
             r#"(?m)(?:^|[ \t])(?:-u|--user)[ \t]+["']?[^\s:"']+:([^\s"']+)"#,
             &[1],
             Check::NotPlaceholder,
@@ -225,10 +370,12 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         spec(
             C::InternalUrl,
             format!(
-                r#"(?i)(?-u:\b)[a-z][a-z0-9+.-]*://(?:[^\s/@"'<>]+@)?(?:{host}|{ipv4})(?::[0-9]{{1,5}})?(?:/[^\s"'<>)\]]*)?"#
+                // Web URLs only: in a database or queue URL the host and password are masked
+                // by their own detectors and the rest (a database name) is kept.
+                r#"(?i)(?-u:\b)(?:https?|wss?)://(?:[^\s/@"'<>]+@)?(?:{host}|{ipv4})(?::[0-9]{{1,5}})?(?:/[^\s"'<>)\]]*)?"#
             ),
             &[0],
-            Check::None,
+            Check::InternalUrl,
         ),
         spec(
             C::ConnectionString,
@@ -243,45 +390,107 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             Check::NotPlaceholder,
         ),
         spec(
+            C::UrlCredentials,
+            // A token as the whole user part (`https://<key>@o1.ingest.sentry.io/2`,
+            // `https://ghp_…@github.com`): masked when it looks random.
+            r"(?i)(?-u:\b)[a-z][a-z0-9+.-]*://([A-Za-z0-9._~%-]{16,})@",
+            &[1],
+            Check::HighEntropy,
+        ),
+        spec(
             C::ConnectionString,
-            r"(?i);[ \t]*(?:password|pwd)[ \t]*=[ \t]*([^;\n\x22']+)",
+            // ADO.NET style, on a line that names a server (`; PWD=/home/x` in a sudo log is
+            // a working directory): the value may hold spaces, up to the next `;`.
+            r"(?i)(?-u:\b)(?:server|data source|host|address|uid|user id)[ \t]*=[^\n]*?;[ \t]*(?:password|pwd)[ \t]*=[ \t]*([^;\n\x22']+)",
             &[1],
             Check::NotPlaceholder,
         ),
         spec(
             C::GenericSecret,
-            format!(
-                r#"(?im)(?:^|[^A-Za-z0-9_.-])([A-Za-z0-9_.-]*{SECRET_WORDS}[A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:)[ \t]*{VALUE}"#
-            ),
-            &[2, 3, 4],
-            Check::SecretKeyValue,
+            // `PASSWORD 'x'` and `IDENTIFIED BY 'x'` in SQL.
+            r"(?i)(?-u:\b)(?:password|identified[ \t]+by)[ \t]+'([^'\n]{1,200})'",
+            &[1],
+            Check::NotPlaceholder,
+        ),
+        spec(
+            C::GenericSecret,
+            // Prose: "the new password is `x`" (a quoted value only: "the password is rotated"
+            // names no value).
+            r#"(?i)(?-u:\b)(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \t]+(?:is|was)[ \t]+(?:now[ \t]+)?[`"']([^`"'\n]{3,200})[`"']"#,
+            &[1],
+            Check::NotPlaceholder,
+        ),
+        spec(
+            C::GenericSecret,
+            // `redis-cli -a secret` and `mysql -psecret`: options whose letter means password.
+            r"(?i)(?-u:\b)(?:redis-cli[^\n|;&]{0,200}?[ \t]-a[ \t]+|(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?-u:\b)[^\n|;&]{0,200}?[ \t](?-i:-p))",
+            &[],
+            Check::NotPlaceholder,
         )
-        .per_line(),
+        .reads(Reads::Token),
+        spec(
+            C::HighEntropySecret,
+            // Credentials in URL query strings: OAuth codes, session ids, request signatures.
+            r"(?i)[?&](?:code|session_?id|sid|x-amz-signature|x-amz-security-token|signature|access_token|refresh_token|id_token|api_?key|apikey|token|auth|key)=",
+            &[],
+            Check::HighEntropy,
+        )
+        .reads(Reads::Token),
         spec(
             C::GenericSecret,
             format!(
-                r#"(?im)(?:^|\s)(--?[a-z0-9-]*(?:password|passwd|secret|token|api-?key)[a-z0-9-]*)(?:=|[ \t]+){VALUE}"#
+                r#"(?im)(?:^|[^A-Za-z0-9_.-])([A-Za-z0-9_.-]*{SECRET_WORDS}[A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:)[ \t]*"#
             ),
-            &[2, 3, 4],
+            &[],
             Check::SecretKeyValue,
         )
-        .per_line(),
+        .per_line()
+        .reads(Reads::Token),
+        spec(
+            C::GenericSecret,
+            // The word ends the flag (`--requirepass x`, not `--password-stdin`), and a
+            // flag in an argument list (`"--requirepass", "x"`) counts too.
+            r#"(?im)(?:^|\s|["'])(--?[a-z0-9-]*(?:password|passwd|pass|secret|token|api-?key))(?:=|[ \t]+|["'][ \t]*,[ \t]*)"#,
+            &[],
+            Check::SecretKeyValue,
+        )
+        .per_line()
+        .reads(Reads::Token),
         spec(
             C::HighEntropySecret,
-            r#"(?i)(?-u:\b)(?:set-)?cookie["']?[ \t]*:[ \t]*["']?([^\r\n"']+)"#,
-            &[1],
+            r#"(?i)(?-u:\b)(?:set-)?cookie["']?[ \t]*:[ \t]*["']?"#,
+            &[],
             Check::HighEntropyCookie,
         )
-        .per_line(),
+        .per_line()
+        .reads(Reads::Line),
         spec(
             C::HighEntropySecret,
             format!(
-                r#"(?im)(?:^|[^A-Za-z0-9_.-])([A-Za-z0-9_.-]*{ENTROPY_WORDS}[A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:)[ \t]*{VALUE}"#
+                r#"(?im)(?:^|\s)(--?[a-z0-9-]*{ENTROPY_WORDS})(?:=|[ \t]+)"#
             ),
-            &[2, 3, 4],
+            &[],
             Check::HighEntropyKeyValue,
         )
-        .per_line(),
+        .per_line()
+        .reads(Reads::Token),
+        spec(
+            C::HighEntropySecret,
+            format!(
+                r#"(?im)(?:^|[^A-Za-z0-9_.-])([A-Za-z0-9_.-]*{ENTROPY_WORDS}[A-Za-z0-9_.-]*)["']?[ \t]*(?:=|:)[ \t]*"#
+            ),
+            &[],
+            Check::HighEntropyKeyValue,
+        )
+        .per_line()
+        .reads(Reads::Token),
+        spec(
+            C::Email,
+            // Percent-encoded, as in query strings and logs of them: `jane%40acme.io`.
+            r"(?-u:\b)[A-Za-z0-9._%+-]+%40[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?-u:\b)",
+            &[0],
+            Check::Email,
+        ),
         spec(
             C::Email,
             r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?-u:\b)",
@@ -347,14 +556,27 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         .per_line(),
         spec(
             C::Phone,
-            r"(?m)(?:^|[^\w+])(\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,5})(?-u:\b)",
+            // National formats, only next to a word that says a phone number follows:
+            // `(415) 555-0132`, `212-204-9340`, `020 7661 7116`, `07278 760374`.
+            r"(?i)(?-u:\b)(?:phone|tel|telephone|mobile|cell|callback|call|desk[ \t]+line|whatsapp|sms|fax|reach[ \t]+(?:me|us|him|her|them)[ \t]+(?:at|on))(?-u:\b)[^\n0-9]{0,24}?((?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4}|0[0-9]{2,4}[ -]?[0-9]{3,4}[ -]?[0-9]{3,4})(?-u:\b)",
             &[1],
             Check::None,
+        ),
+        spec(
+            C::Phone,
+            // Numbers glued together (`+44 20 4+44 20 4…`) are one finding: masking one must
+            // not make the next match, or each pass would free one more.
+            // The character before must not be a letter, digit, `_` or `+` (checked in code,
+            // so the match is the value and needs no capture groups).
+            r"\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,5}(?:\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,5})*(?-u:\b)",
+            &[0],
+            Check::Phone,
         ),
         spec(C::PrivateIp, ipv4.to_string(), &[0], Check::PrivateIpv4).per_line(),
         spec(
             C::PrivateIp,
-            r"(?i)(?-u:\b)f[cde][0-9a-f]{2}:[0-9a-f:]*[0-9a-f](?-u:\b)",
+            // At most 39 characters, as an address is: a failed parse then costs a bounded rescan.
+            r"(?i)(?-u:\b)f[cde][0-9a-f]{2}:[0-9a-f:]{0,33}[0-9a-f](?-u:\b)",
             &[0],
             Check::PrivateIpv6,
         )
@@ -367,6 +589,36 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         )
         .per_line(),
     ]
+}
+
+/// How strongly a key's name says it holds a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// password, secret, token, api_key…: any real value is a secret.
+    Strong,
+    /// key, auth, signature, session…: a random-looking value is.
+    Weak,
+}
+
+/// Whether `key` names a secret, and how strongly (`None` for names that only mention one,
+/// like `token_url`).
+pub fn secret_word(key: &str) -> Option<Strength> {
+    static STRONG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(&format!("(?i){SECRET_WORDS}")).expect("valid")
+    });
+    static WEAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(&format!("(?i){ENTROPY_WORDS}")).expect("valid")
+    });
+    if !key_names_a_secret(key) {
+        return None;
+    }
+    if STRONG.is_match(key) {
+        Some(Strength::Strong)
+    } else if WEAK.is_match(key) && !key_names_a_digest(key) {
+        Some(Strength::Weak)
+    } else {
+        None
+    }
 }
 
 /// Keys whose random-looking values are ids, digests or public material, not secrets.
@@ -444,7 +696,12 @@ pub fn key_names_a_secret(key: &str) -> bool {
         "manager",
         "store",
         "class",
+        "arn",
     ];
     let k = key.trim_start_matches('-').to_ascii_lowercase();
-    !NOT_SECRET_SUFFIXES.iter().any(|s| k.ends_with(s))
+    // A session id is the credential itself, whatever its suffix says.
+    let session = ["session_id", "sessionid", "session-id", "session.id"]
+        .iter()
+        .any(|s| k.ends_with(s));
+    session || !NOT_SECRET_SUFFIXES.iter().any(|s| k.ends_with(s))
 }

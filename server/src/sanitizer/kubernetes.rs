@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::lines::line_around;
+use super::lines::{line_around, lines_holding};
 
 /// Byte ranges of the values in the Secret manifests inside `text` (YAML and JSON).
 pub fn secret_values(text: &str) -> Vec<Range<usize>> {
@@ -35,23 +35,23 @@ fn yaml_values(text: &str) -> Vec<Range<usize>> {
     static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"^[ \t]*["']?[A-Za-z0-9._-]+["']?:[ \t]*(.*?)[ \t]*$"#).expect("valid")
     });
-    let bytes = text.as_bytes();
-    let kinds: Vec<usize> = memchr::memmem::find_iter(bytes, b"Secret")
-        .map(|p| line_around(text, p))
-        .filter(|(s, e, _)| KIND.is_match(&text[*s..*e]))
-        .map(|(s, _, _)| s)
+    let kinds: Vec<usize> = lines_holding(text, b"Secret")
+        .filter(|(s, e)| KIND.is_match(&text[*s..*e]))
+        .map(|(s, _)| s)
         .collect();
     if kinds.is_empty() {
         return Vec::new();
     }
     // A section belongs to a Secret when no document boundary lies between it and a
-    // `kind: Secret` line (the nearest one before or after it).
+    // `kind: Secret` line (the nearest one before or after it): one scan finds the
+    // boundaries, a binary search answers each question.
+    let boundaries: Vec<usize> = BOUNDARY.find_iter(text).map(|m| m.start()).collect();
     let same_document = |a: usize, b: usize| {
         let (from, to) = (a.min(b), a.max(b));
-        !BOUNDARY.is_match(&text[from..to])
+        let i = boundaries.partition_point(|p| *p < from);
+        boundaries.get(i).is_none_or(|p| *p >= to)
     };
-    let sections = memchr::memmem::find_iter(bytes, b"ata:").filter_map(|p| {
-        let (s, e, _) = line_around(text, p);
+    let sections = lines_holding(text, b"ata:").filter_map(|(s, e)| {
         let indent = SECTION.captures(&text[s..e])?.get(1).map_or(0, |m| m.len());
         let after = kinds.partition_point(|k| *k < s);
         let near = [after.checked_sub(1), Some(after)];
@@ -125,7 +125,12 @@ fn json_values(text: &str) -> Vec<Range<usize>> {
         return Vec::new();
     }
     let mut out = Vec::new();
+    let mut done = 0;
     for section in SECTION.find_iter(text) {
+        // A section inside the previous one's body was read with it.
+        if section.start() < done {
+            continue;
+        }
         // Secret data maps hold only strings: the object ends at the first `}` outside one.
         let body = &text[section.end()..];
         let mut end = body.len();
@@ -143,6 +148,7 @@ fn json_values(text: &str) -> Vec<Range<usize>> {
                 _ => {}
             }
         }
+        done = section.end() + end;
         for caps in ENTRY.captures_iter(&body[..end]) {
             let value = caps.get(1).expect("group 1 always takes part");
             if !value.is_empty() && !super::checks::is_placeholder(value.as_str()) {

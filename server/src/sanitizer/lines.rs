@@ -19,6 +19,22 @@ pub(super) fn line_around(text: &str, at: usize) -> (usize, usize, usize) {
     }
 }
 
+/// The lines holding `needle`, each once however often it occurs there: one pass.
+pub(super) fn lines_holding<'a>(
+    text: &'a str,
+    needle: &'a [u8],
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let mut done = 0;
+    memchr::memmem::find_iter(text.as_bytes(), needle).filter_map(move |p| {
+        if p < done {
+            return None;
+        }
+        let (s, e, next) = line_around(text, p);
+        done = next.max(e + 1);
+        Some((s, e))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,12 +5,15 @@
 //! `gatehouse redact`. Findings carry byte offsets into the input and a category from
 //! [`Category`] — never the value. Sanitizing sanitized text changes nothing.
 
+pub mod adversarial;
 pub mod category;
 mod checks;
 mod detectors;
+mod env_list;
 mod kubernetes;
 mod lines;
 pub mod log_guard;
+pub mod pseudonym;
 pub mod redact;
 mod resolve;
 
@@ -20,12 +23,12 @@ use std::net::IpAddr;
 use regex::Regex;
 
 pub use category::Category;
-use detectors::{Check, Spec};
+use detectors::{Check, Reads, Spec};
 use lines::line_around;
 use resolve::{Candidate, drop_inside_placeholders, glued_before, placeholder_len, resolve};
 
 /// Bump when detection changes; recorded with what was sanitized.
-pub const VERSION: &str = "2";
+pub const VERSION: &str = "3";
 
 /// One masked value: where it was in the input (bytes, on char boundaries) and what it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +74,10 @@ pub struct Options {
     /// More internal networks, like `203.0.113.0/24`.
     pub internal_cidrs: Vec<String>,
     pub patterns: Vec<CustomPattern>,
+    /// Tags on placeholders: off, per document, or across the deployment.
+    pub pseudonyms: pseudonym::Pseudonyms,
+    /// The secret tags derive from; a random one per process when unset.
+    pub pseudonym_key: Option<pseudonym::PseudonymKey>,
 }
 
 /// Why options were refused.
@@ -90,7 +97,14 @@ struct Detector {
     groups: &'static [usize],
     check: Check,
     per_line: bool,
+    reads: Reads,
 }
+
+/// At most this many extra looks at the lines a mask changed. Each costs one pass over those
+/// lines, so the whole stays linear; the detectors are written so that one mask cannot free
+/// an unbounded chain of others (glued phone numbers are one finding), and the fuzzer checks
+/// that a second `sanitize` changes nothing.
+const MAX_LOOKS_AGAIN: usize = 3;
 
 /// A compiled sanitizer. Build once, share (it is `Send + Sync`), call [`Sanitizer::sanitize`].
 pub struct Sanitizer {
@@ -102,6 +116,10 @@ pub struct Sanitizer {
     trigger: Option<LineTrigger>,
     cidrs: Vec<(IpAddr, u8)>,
     kubernetes: bool,
+    /// Categories the environment-list pass must not report (disabled ones).
+    disabled_env_list: Vec<Category>,
+    /// Hands out per-document pseudonym keys; `None` when pseudonyms are off.
+    tagger: Option<pseudonym::Tagger>,
 }
 
 const DEFAULT_DOMAINS: &[&str] = &[
@@ -201,6 +219,7 @@ impl Sanitizer {
                 groups: &[0],
                 check: Check::NotPlaceholder,
                 per_line: false,
+                reads: Reads::Groups,
             })
             .collect();
         let disabled: HashSet<Category> = options.disabled.iter().copied().collect();
@@ -210,6 +229,7 @@ impl Sanitizer {
             groups,
             check,
             per_line,
+            reads,
         } in detectors::builtin(&domains.join("|"))
         {
             if disabled.contains(&category) {
@@ -225,6 +245,7 @@ impl Sanitizer {
                 groups,
                 check,
                 per_line,
+                reads,
             });
         }
         if !disabled.contains(&Category::PrivateIp) && !cidrs.is_empty() {
@@ -240,6 +261,7 @@ impl Sanitizer {
                 groups: &[0],
                 check: Check::PrivateIpv4,
                 per_line: true,
+                reads: Reads::Groups,
             });
         }
         let (per_line, whole_text): (Vec<usize>, Vec<usize>) =
@@ -255,25 +277,30 @@ impl Sanitizer {
             trigger,
             cidrs,
             kubernetes: !disabled.contains(&Category::KubernetesSecret),
+            disabled_env_list: [Category::GenericSecret, Category::HighEntropySecret]
+                .into_iter()
+                .filter(|c| disabled.contains(c))
+                .collect(),
+            tagger: pseudonym::Tagger::new(options.pseudonyms, options.pseudonym_key.clone()),
         })
     }
 
-    /// Masks everything found in `text`.
+    /// Masks everything found in `text`, in time linear in its length.
     pub fn sanitize(&self, text: &str) -> Sanitized {
+        let key = self.tagger.as_ref().map(pseudonym::Tagger::document);
         let mut candidates = self.candidates(text);
-        let mut result = resolve(text, candidates.clone());
+        let mut result = resolve(text, candidates.clone(), key.as_ref());
         // Masking changes what surrounds a value (a key's value gets shorter, a boundary
         // appears), and a check that failed may then pass. Look again at the lines that
-        // changed until nothing more turns up, so a second `sanitize` changes nothing. This
-        // ends: a candidate found again never overlaps a placeholder, so each round masks
-        // bytes that were clear (one mask can free the next: `+44 20 4+44 20 4…`).
-        loop {
+        // changed, so a second `sanitize` changes nothing. A candidate found again never
+        // overlaps a placeholder, so each round masks bytes that were clear.
+        for _ in 0..MAX_LOOKS_AGAIN {
             let more = self.look_again(&result);
             if more.is_empty() {
                 break;
             }
             candidates.extend(more);
-            result = resolve(text, candidates.clone());
+            result = resolve(text, candidates.clone(), key.as_ref());
         }
         result
     }
@@ -287,7 +314,7 @@ impl Sanitizer {
         let mut grown = 0isize;
         for f in &done.findings {
             let start = (f.start as isize + grown) as usize;
-            let len = placeholder_len(f.category);
+            let len = placeholder_len(f.category, self.tagger.is_some());
             grown += len as isize - (f.end - f.start) as isize;
             placeholders.push((start, start + len, grown));
         }
@@ -331,6 +358,16 @@ impl Sanitizer {
                 });
             }
         }
+        for (r, category) in env_list::secret_values(text) {
+            if !self.disabled_env_list.contains(&category) {
+                candidates.push(Candidate {
+                    start: r.start,
+                    priority: 0,
+                    end: r.end,
+                    category: category.name(),
+                });
+            }
+        }
         for &i in &self.whole_text {
             self.run(i, text, 0, &mut candidates);
         }
@@ -343,47 +380,108 @@ impl Sanitizer {
         candidates
     }
 
-    /// Runs detector `i` over `hay`, which starts at byte `offset` of the text.
+    /// Runs detector `i` over `hay`, which starts at byte `offset` of the text. Each search
+    /// resumes after the last match (or, for short patterns, one character into a failed
+    /// one), so no stretch of `hay` is scanned more than a bounded number of times.
     fn run(&self, i: usize, hay: &str, offset: usize, out: &mut Vec<Candidate>) {
         let d = &self.detectors[i];
+        let whole_only = d.reads == Reads::Groups && d.groups == [0];
         let mut at = 0;
         while at <= hay.len() {
-            let Some(caps) = d.regex.captures_at(hay, at) else {
-                break;
+            // The value, and where the search goes on if the value fails its check.
+            let (whole, value, end) = if d.reads == Reads::Groups && !whole_only {
+                let Some(caps) = d.regex.captures_at(hay, at) else {
+                    break;
+                };
+                let whole = caps.get(0).expect("group 0 always takes part").range();
+                let value = d
+                    .groups
+                    .iter()
+                    .find_map(|g| caps.get(*g))
+                    .map(|m| m.range());
+                (whole.clone(), value, whole.end)
+            } else {
+                let Some(m) = d.regex.find_at(hay, at) else {
+                    break;
+                };
+                let whole = m.range();
+                match d.reads {
+                    Reads::Groups => (whole.clone(), Some(whole.clone()), whole.end),
+                    Reads::Token | Reads::Line => {
+                        let key = detectors::key_in(m.as_str());
+                        let key_end = whole.start + key.end;
+                        let key = &m.as_str()[key];
+                        let query = detectors::in_query(m.as_str());
+                        let read = |at| match d.reads {
+                            Reads::Token => detectors::read_value(hay, at, query),
+                            _ => detectors::read_line_value(hay, at),
+                        };
+                        match self.key_passes(d, key).then(|| read(whole.end)).flatten() {
+                            Some((range, end)) => (whole, Some(range), end),
+                            // The key failed: the search goes on after it, where the next
+                            // key may be.
+                            None => (whole, None, key_end),
+                        }
+                    }
+                }
             };
-            let whole = caps.get(0).expect("group 0 always takes part");
-            let value = d
-                .groups
-                .iter()
-                .find_map(|g| caps.get(*g))
-                .filter(|m| m.start() < m.end() && self.passes(d, &caps, m.as_str()));
-            match value {
-                Some(m) => {
+            let value = value.filter(|r| {
+                r.start < r.end && self.passes(d, &hay[r.start..r.end], &hay[..r.start])
+            });
+            at = match value {
+                Some(r) => {
                     out.push(Candidate {
-                        start: offset + m.start(),
+                        start: offset + r.start,
                         priority: i + 1,
-                        end: offset + m.end(),
+                        end: offset + r.end,
                         category: d.name,
                     });
-                    at = whole.end().max(next_char(hay, whole.start()));
+                    end.max(next_char(hay, whole.start))
                 }
-                // A match that fails its check must not hide one that starts inside it
-                // (`3 4111 1111 1111 1111`): search again from the next character.
-                None => at = next_char(hay, whole.start()),
-            }
+                None if d.check.rescans_inside() => next_char(hay, whole.start),
+                None => end.max(next_char(hay, whole.start)),
+            };
         }
     }
 
-    fn passes(&self, d: &Detector, caps: &regex::Captures<'_>, value: &str) -> bool {
+    /// The part of a key-value check that needs only the key.
+    fn key_passes(&self, d: &Detector, key: &str) -> bool {
+        match d.check {
+            Check::SecretKeyValue => detectors::key_names_a_secret(key),
+            Check::HighEntropyKeyValue => {
+                detectors::key_names_a_secret(key) && !detectors::key_names_a_digest(key)
+            }
+            _ => true,
+        }
+    }
+
+    /// Whether `value` (after the text `before` it) passes detector `d`'s check.
+    fn passes(&self, d: &Detector, value: &str, before: &str) -> bool {
         match d.check {
             Check::None => true,
             Check::NotPlaceholder => !checks::is_placeholder(value),
+            // The key passed in `key_passes`, before the value was read.
             Check::SecretKeyValue => {
-                let key = caps.get(1).map(|k| k.as_str()).unwrap_or("");
-                detectors::key_names_a_secret(key)
-                    && !checks::is_placeholder(value)
+                !checks::is_placeholder(value)
                     && value.chars().count() >= 3
+                    && !checks::is_path(value)
             }
+            Check::Phone => {
+                !glued_to_a_word(before) && value.bytes().filter(u8::is_ascii_digit).count() >= 8
+            }
+            Check::InternalUrl => {
+                let host = checks::url_host(value);
+                match host.parse::<std::net::Ipv4Addr>() {
+                    Ok(ip) => checks::private_v4(ip) || self.in_cidrs(IpAddr::V4(ip)),
+                    Err(_) => true,
+                }
+            }
+            Check::SlackWebhook => !checks::is_placeholder(
+                value
+                    .rsplit_once("/services/")
+                    .map_or(value, |(_, path)| path),
+            ),
+            Check::HighEntropy => checks::high_entropy(value),
             Check::Luhn => {
                 let digits: String = value.chars().filter(char::is_ascii_digit).collect();
                 checks::card_prefix(&digits) && checks::luhn(&digits)
@@ -396,19 +494,23 @@ impl Sanitizer {
             Check::Dni => checks::dni(value),
             Check::Nir => checks::nir(value),
             Check::BasicAuth => checks::basic_credentials(value),
-            Check::HighEntropyKeyValue => {
-                let key = caps.get(1).map(|k| k.as_str()).unwrap_or("");
-                detectors::key_names_a_secret(key)
-                    && !detectors::key_names_a_digest(key)
-                    && checks::high_entropy(value)
-            }
+            Check::HighEntropyKeyValue => checks::high_entropy(value),
             Check::HighEntropyCookie => value
                 .split(';')
                 .filter_map(|pair| pair.split_once('=').map(|(_, v)| v))
                 .any(checks::high_entropy),
             Check::Email => {
-                let (local, domain) = value.rsplit_once('@').unwrap_or(("", ""));
-                !checks::documentation_domain(domain)
+                let (local, domain) = value
+                    .rsplit_once('@')
+                    .or_else(|| value.rsplit_once("%40"))
+                    .unwrap_or(("", ""));
+                // `scheme://user:password@host` is no address: the credentials detectors
+                // mask the password and the host stays.
+                // Within the same token, and no further back than a URL's user part can be.
+                let near = &before[floor_char_boundary(before, before.len().saturating_sub(256))..];
+                let token = near.rsplit(char::is_whitespace).next().unwrap_or("");
+                !token.contains("://")
+                    && !checks::documentation_domain(domain)
                     && local != "git"
                     && !local.ends_with("noreply")
             }
@@ -444,7 +546,12 @@ impl Sanitizer {
 
 /// The per-line detectors as one automaton: one pass over the text finds the lines worth a
 /// closer look, instead of one pass per pattern; a second automaton with overlapping
-/// semantics says which of them match on such a line.
+/// semantics says which of them may match on such a line, and only those run.
+///
+/// The automata hold a relaxed form of each pattern ([`relaxed`]): counted repetitions like
+/// `[A-Za-z0-9]{32,64}` multiply the states of a union of forty patterns, and the lazy DFA
+/// then spends most of its time building states it throws away. The relaxed form matches
+/// wherever the pattern does, so no line or detector is missed; the exact pattern decides.
 struct LineTrigger {
     first: regex_automata::meta::Regex,
     all: regex_automata::meta::Regex,
@@ -452,25 +559,59 @@ struct LineTrigger {
     detectors: Vec<usize>,
 }
 
+/// Counted repetitions up to this stay as written: they add few states, and opening them
+/// (`(?:[0-9]{1,3}\.){3}` as `(?:[0-9]+\.)+`) would wake the detectors on far more lines.
+const SMALL_COUNT: u32 = 4;
+
+/// `pattern` with every larger counted repetition made open (`X{m,n}` as `X+`, or `X*` when
+/// `m` is 0) and no capture groups: it matches at least wherever `pattern` matches.
+fn relaxed(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
+    fn relax(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+        use regex_syntax::hir::{Hir, HirKind};
+        match hir.kind() {
+            HirKind::Repetition(r) => {
+                let mut r = r.clone();
+                r.sub = Box::new(relax(&r.sub));
+                if r.min > SMALL_COUNT || r.max.is_some_and(|m| m > SMALL_COUNT) {
+                    r.min = r.min.min(1);
+                    r.max = None;
+                }
+                Hir::repetition(r)
+            }
+            HirKind::Capture(c) => relax(&c.sub),
+            HirKind::Concat(subs) => Hir::concat(subs.iter().map(relax).collect()),
+            HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(relax).collect()),
+            _ => hir.clone(),
+        }
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .map_err(|e| e.to_string())?;
+    Ok(relax(&hir))
+}
+
 impl LineTrigger {
     fn new(all_detectors: &[Detector], detectors: Vec<usize>) -> Result<Self, OptionsError> {
-        let patterns: Vec<&str> = detectors
+        let failed = |reason: String| OptionsError::Pattern {
+            name: "per-line detectors".into(),
+            reason,
+        };
+        let patterns = detectors
             .iter()
-            .map(|i| all_detectors[*i].regex.as_str())
-            .collect();
+            .map(|i| relaxed(all_detectors[*i].regex.as_str()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failed)?;
         let build = |kind| {
             regex_automata::meta::Regex::builder()
                 .configure(
                     regex_automata::meta::Config::new()
                         .match_kind(kind)
                         .nfa_size_limit(Some(64 << 20))
-                        .hybrid_cache_capacity(2 << 20),
+                        .hybrid_cache_capacity(16 << 20),
                 )
-                .build_many(&patterns)
-                .map_err(|e| OptionsError::Pattern {
-                    name: "per-line detectors".into(),
-                    reason: e.to_string(),
-                })
+                .build_many_from_hir(&patterns)
+                .map_err(|e| failed(e.to_string()))
         };
         Ok(Self {
             first: build(regex_automata::MatchKind::LeftmostFirst)?,
@@ -498,6 +639,22 @@ impl LineTrigger {
             at = next;
         }
     }
+}
+
+/// Whether `before` ends in a letter, digit, `_` or `+`: a `+` there is not a phone number's.
+fn glued_to_a_word(before: &str) -> bool {
+    before
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '+')
+}
+
+/// The largest char boundary of `s` at or before `at`.
+fn floor_char_boundary(s: &str, mut at: usize) -> usize {
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The offset of the character after the one at `at`.

@@ -26,6 +26,56 @@ fn categories(text: &str) -> Vec<&'static str> {
 /// (input, category expected, the secret value that must disappear)
 const POSITIVE: &[(&str, &str, &str)] = &[
     (
+        "maps.apiKey = AIzaSyD-4mQ7bXcVt9LpWz2Rk8Jn5Hs3Ge1Fa0Y",
+        "gcp-api-key",
+        "AIzaSyD-4mQ7bXcVt9LpWz2Rk8Jn5Hs3Ge1Fa0Y",
+    ),
+    (
+        "creds AKIAJ7Q2LX5RT3MNB6VW and then 9fR2kLm8Qz+XwT4vBn7PyC1dHs6GjE0aUo3iK5eZ",
+        "aws-secret-key",
+        "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",
+    ),
+    (
+        "$ echo ZGVwbG95OnMzY3JldC1wYXNz | base64 -d",
+        "basic-auth",
+        "ZGVwbG95OnMzY3JldC1wYXNz",
+    ),
+    (
+        "GET /login/callback?code=Q7xLm2Pz9RkT4vWb8NcY3dHf&state=abc HTTP/1.1",
+        "high-entropy-secret",
+        "Q7xLm2Pz9RkT4vWb8NcY3dHf",
+    ),
+    (
+        "redis-cli -h cache -a Wint3r-fox-77 ping",
+        "generic-secret",
+        "Wint3r-fox-77",
+    ),
+    (
+        "mysql -u root -pS3cretRoot! orders",
+        "generic-secret",
+        "S3cretRoot!",
+    ),
+    (
+        "ALTER ROLE app WITH LOGIN PASSWORD 'm4ple.Syrup9';",
+        "generic-secret",
+        "m4ple.Syrup9",
+    ),
+    (
+        "the new token is `tq8-Lm2x-9Zr` for now",
+        "generic-secret",
+        "tq8-Lm2x-9Zr",
+    ),
+    (
+        "command: [\"redis-server\", \"--requirepass\", \"Harbor-42-kite\"]",
+        "generic-secret",
+        "Harbor-42-kite",
+    ),
+    (
+        "please call me back on (415) 555-0132 today",
+        "phone",
+        "(415) 555-0132",
+    ),
+    (
         "key id AKIAIOSFODNN7EXAMPLE in use",
         "aws-access-key",
         "AKIAIOSFODNN7EXAMPLE",
@@ -383,6 +433,52 @@ fn fuzzer_findings_stay_idempotent() {
     }
 }
 
+/// Every adversarial family keeps the engine's promises at a size where a quadratic engine
+/// would still finish (the bench measures the rates; this checks the results).
+#[test]
+fn adversarial_families_are_sanitized_consistently() {
+    for family in adversarial::FAMILIES {
+        let text = family.build(8 * 1024);
+        let once = masked(&text);
+        assert_eq!(
+            masked(&once),
+            once,
+            "{}: a second pass changed it",
+            family.name
+        );
+    }
+}
+
+#[test]
+fn glued_phone_numbers_are_one_finding() {
+    let chain = "+44-20-4".repeat(1000);
+    assert_eq!(
+        masked(&format!("call {chain} now")),
+        "call [REDACTED:phone] now"
+    );
+    assert_eq!(
+        masked("a +44 20 7946 0958+1 212 555 0100 b"),
+        "a [REDACTED:phone] b"
+    );
+}
+
+#[test]
+fn a_key_that_fails_does_not_hide_the_next_one() {
+    assert_eq!(
+        masked("password_name=db_password=Tr0ub4dor"),
+        "password_name=db_password=[REDACTED:generic-secret]"
+    );
+    assert_eq!(
+        masked("secret_file: /run/s, api_token: 'q8Zr-xxL2'"),
+        "secret_file: /run/s, api_token: '[REDACTED:generic-secret]'"
+    );
+    // An unclosed quote is no value; the line goes on.
+    assert_eq!(
+        masked("password=\"abc token=ghj8-Zk2"),
+        "password=\"abc token=[REDACTED:generic-secret]"
+    );
+}
+
 #[test]
 fn credentials_win_over_the_email_they_resemble() {
     assert_eq!(
@@ -414,6 +510,7 @@ fn options_disable_categories_and_add_domains_cidrs_and_patterns() {
             name: "acme-ticket-key".into(),
             regex: r"ACME-[0-9A-F]{16}".into(),
         }],
+        ..Default::default()
     };
     let s = Sanitizer::with_options(&options).expect("valid");
     let out = s.sanitize("bob@acme.io on api.acme.net at 203.0.113.9 key ACME-0123456789ABCDEF");
@@ -519,7 +616,10 @@ proptest! {
         for i in 0..s.detectors.len() {
             s.run(i, &text, 0, &mut reference);
         }
-        prop_assert_eq!(resolve(&text, reference), resolve(&text, s.candidates(&text)));
+        prop_assert_eq!(
+            resolve(&text, reference, None),
+            resolve(&text, s.candidates(&text), None)
+        );
     }
 
     #[test]
@@ -532,4 +632,134 @@ proptest! {
             last = f.end;
         }
     }
+}
+
+#[test]
+fn pseudonyms_tell_equal_values_apart_within_a_document_only() {
+    let options = Options {
+        pseudonyms: pseudonym::Pseudonyms::Document,
+        ..Default::default()
+    };
+    let s = Sanitizer::with_options(&options).expect("valid");
+    let text = "from ana@acme.io to bo@acme.io, cc ana@acme.io";
+    let once = s.sanitize(text).text;
+    let tags: Vec<&str> = once
+        .split("[REDACTED:email#")
+        .skip(1)
+        .map(|t| &t[..4])
+        .collect();
+    assert_eq!(tags.len(), 3, "{once}");
+    assert_eq!(tags[0], tags[2], "the same address, the same tag: {once}");
+    assert_ne!(tags[0], tags[1], "{once}");
+    assert_eq!(
+        s.sanitize(&once).text,
+        once,
+        "tagged placeholders are never masked again"
+    );
+    let other = s.sanitize(text).text;
+    assert_ne!(other, once, "another document, other tags");
+}
+
+/// The relaxed per-line trigger matches wherever a detector's exact pattern does, for every
+/// per-line detector, on text made of the characters those patterns care about.
+#[test]
+fn the_relaxed_trigger_covers_every_exact_match() {
+    let s = Sanitizer::new();
+    let per_line: Vec<&Detector> = s.detectors.iter().filter(|d| d.per_line).collect();
+    let relaxed: Vec<regex_automata::meta::Regex> = per_line
+        .iter()
+        .map(|d| {
+            regex_automata::meta::Regex::builder()
+                .build_from_hir(&relaxed(d.regex.as_str()).expect("parses"))
+                .expect("builds")
+        })
+        .collect();
+    // Text built from pieces these patterns look for, with runs of every length around
+    // their counted repetitions.
+    let pieces = [
+        "password",
+        "secret",
+        "token",
+        "api_key",
+        "AKIA",
+        "ghp_",
+        "xoxb-",
+        "sk_live_",
+        "eyJ",
+        "Bearer ",
+        "Basic ",
+        "://",
+        "@",
+        ".internal",
+        ".corp",
+        "10.",
+        "192.168.",
+        "+44 ",
+        "-",
+        "=",
+        ": ",
+        " ",
+        "\"",
+        "'",
+        "/",
+        ".",
+        ";",
+        "--password ",
+        "-----BEGIN ",
+        "%40",
+        "DE89",
+    ];
+    let run_chars: Vec<char> = "abcdefABCDEF0123456789xyzXYZ_".chars().collect();
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut checked = 0;
+    for _ in 0..60_000 {
+        let mut text = String::new();
+        for _ in 0..1 + next() % 6 {
+            if next() % 2 == 0 {
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            } else {
+                let len = 1 + (next() % 70) as usize;
+                let digits = next() % 3 == 0;
+                for _ in 0..len {
+                    let c = run_chars[(next() % run_chars.len() as u64) as usize];
+                    text.push(if digits {
+                        char::from(b'0' + (next() % 10) as u8)
+                    } else {
+                        c
+                    });
+                }
+            }
+        }
+        for (d, r) in per_line.iter().zip(&relaxed) {
+            if d.regex.is_match(&text) {
+                checked += 1;
+                assert!(r.is_match(&text), "{} misses {text:?}", d.name);
+            }
+        }
+    }
+    // Real values too: every sample secret the other tests use.
+    for sample in [
+        "AKIAZ7QXW3RT5YU2NB6M",
+        "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB",
+        "password=Sw0rdfish-Lagoon-77",
+        "postgres://ledger:Sw0rdfish@quokka-db-3.prod.internal:5432/ledger",
+        "mia.wombat@checkout.acme-corp.io",
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXZhbHVl",
+        "call +44 20 7946 0958",
+        "10.20.30.40",
+    ] {
+        for (d, r) in per_line.iter().zip(&relaxed) {
+            if d.regex.is_match(sample) {
+                checked += 1;
+                assert!(r.is_match(sample), "{} misses {sample:?}", d.name);
+            }
+        }
+    }
+    assert!(checked > 3_000, "the check saw exact matches: {checked}");
 }

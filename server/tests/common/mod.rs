@@ -288,6 +288,20 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Audit events matching `query` (`action=…&actor=…`), newest first, read by an auditor.
+    pub async fn audit_events(&self, query: &str) -> Vec<serde_json::Value> {
+        let auditor = self.client_as(Some("security")).await;
+        let body: serde_json::Value = auditor
+            .get(self.url(&format!("/api/v1/audit/events?{query}")))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        body["events"].as_array().expect("events").clone()
+    }
+
     pub async fn search_json(&self, query: &str) -> serde_json::Value {
         let resp = self
             .client
@@ -320,6 +334,18 @@ pub async fn api_error(resp: reqwest::Response) -> (u16, String) {
         .unwrap_or_default()
         .to_string();
     (status, message)
+}
+
+/// The HTML of `path` as `client` sees it.
+pub async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html")
 }
 
 /// Calls a server function as a form post; returns the status, the `Location` header (a
