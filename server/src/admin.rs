@@ -4,8 +4,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use sea_orm::TransactionTrait;
-
 use crate::audit::checkpoint::SignedCheckpoint;
 use crate::audit::signing::{AuditKey, parse_public_key, public_key_text};
 use crate::audit::verify::{Against, Anchor, verify};
@@ -376,7 +374,7 @@ pub fn token_create(config: &Config, req: &TokenRequest<'_>) -> ExitCode {
         };
         let operator = cli_operator(&roles);
         let result = async {
-            let txn = db.begin().await?;
+            let txn = crate::db::begin_write(&db).await?;
             let (id, token) = store.create(&txn, &new).await?;
             let event = Event::new(Some(&operator), "token.create", format!("token:{id}"))
                 .origin(&Origin::cli())
@@ -446,7 +444,7 @@ fn change_standing(
             ("user.reactivate", "reactivated")
         };
         let result = async {
-            let txn = db.begin().await?;
+            let txn = crate::db::begin_write(&db).await?;
             let changed = if deactivate {
                 users::deactivate(&txn, subject, &operator.subject, reason).await?
             } else {

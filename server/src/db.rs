@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 /// Connects (creating the SQLite file and its folder when needed) and applies migrations.
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -36,6 +39,21 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
     let db = Database::connect(options).await?;
     Migrator::up(&db, None).await?;
     Ok(db)
+}
+
+/// Starts a transaction that writes. Every write transaction starts here, never with a bare
+/// `begin()`: SQLite's default BEGIN is deferred, so a transaction that reads first and
+/// writes later fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT, no waiting)
+/// when another connection committed in between, as concurrent first sign-ins did. BEGIN
+/// IMMEDIATE takes the write lock up front, so writers queue under the busy timeout instead.
+/// PostgreSQL ignores the mode.
+#[allow(clippy::disallowed_methods)]
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// The file path of a `sqlite:` URL, if it names a file.

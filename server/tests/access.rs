@@ -628,3 +628,56 @@ fn a_token_stops_when_its_owner_has_not_signed_in_for_the_inactivity_period() {
         assert_eq!(search().await.status(), 200, "signing in brings it back");
     });
 }
+
+#[test]
+fn simultaneous_first_sign_ins_all_succeed_and_record_one_person() {
+    run(async {
+        let app = TestApp::spawn().await;
+        // Two tabs, a double click, a team logging in after an outage: several first
+        // sign-ins of the same person and of others at once. Each transaction reads, then
+        // writes; none may fail because another committed in between.
+        let personas = [
+            "developer",
+            "developer",
+            "developer",
+            "developer",
+            "approver",
+            "approver",
+            "admin",
+            "admin",
+        ];
+        let signins = personas.iter().map(|persona| {
+            let url = app.url("/auth/dev");
+            async move {
+                let resp = common::browser_client()
+                    .post(url)
+                    .form(&[("persona", *persona), ("next", "/")])
+                    .send()
+                    .await
+                    .expect("sign in");
+                resp.status().as_u16()
+            }
+        });
+        let statuses = futures_util::future::join_all(signins).await;
+        assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+
+        let (code, out, err) = app.gatehouse(&["users", "list", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let list: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+        let subjects: Vec<&str> = list["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .filter_map(|u| u["subject"].as_str())
+            .collect();
+        for person in ["dev:developer", "dev:approver", "dev:admin"] {
+            let rows = subjects.iter().filter(|s| **s == person).count();
+            assert_eq!(rows, 1, "{person} in {subjects:?}");
+        }
+        // One event per sign-in, and one more for the auditor who reads them.
+        let signins = app.audit_events("action=signin").await;
+        assert_eq!(signins.len(), personas.len() + 1, "{signins:?}");
+        let (code, out, err) = app.gatehouse(&["audit", "verify"]);
+        assert_eq!(code, 0, "{out}{err}");
+    });
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    Set, Statement, TransactionTrait,
+    Set, Statement,
 };
 
 use super::chain::{Link, canonical_details, storable_time};
@@ -99,7 +99,7 @@ impl AuditLog {
 
     /// Appends `event` in a transaction of its own (for events that change nothing else).
     pub async fn record(&self, db: &DatabaseConnection, event: &Event) -> Result<i64, DbErr> {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let seq = self.append(&txn, event).await?;
         txn.commit().await?;
         Ok(seq)
@@ -115,7 +115,7 @@ impl AuditLog {
 
     /// Signs the current head unless it is already signed; returns the checkpointed seq.
     pub async fn checkpoint(&self, db: &DatabaseConnection) -> Result<Option<i64>, DbErr> {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         // Lock the head the same way appends do, so it cannot move under us.
         let row = txn
             .query_one_raw(Statement::from_string(

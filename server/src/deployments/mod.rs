@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use serde::Serialize;
 
@@ -259,7 +259,7 @@ impl Intake {
         if let Some(llm) = &self.llm {
             crate::drafts::with_model(llm, &self.sanitizer, &row, &mut planned).await;
         }
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let inserted = row
             .clone()
             .into_active_model()

@@ -10,7 +10,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 use super::{ACCEPTED, PENDING, REJECTED, deterministic, edit, facts, revisions};
@@ -242,7 +242,7 @@ impl DraftDesk {
         let hash = content_hash(text.as_bytes());
         let edited_by_reviewer = normalize(&d.proposed) != normalize(edited.unwrap_or(&d.proposed));
 
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         // The audit append serializes writers on its head row, so the checks below see every
         // acceptance committed before this one, on any replica.
         let event = Event::new(Some(who), "draft.accept", format!("draft:{id}"))
@@ -352,7 +352,7 @@ impl DraftDesk {
         }
         let reason = self.sanitizer.sanitize(reason).text;
         let now = Utc::now();
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let event = Event::new(Some(who), "draft.reject", format!("draft:{id}"))
             .origin(origin)
             .details(serde_json::json!({ "reason": reason }));
@@ -403,7 +403,7 @@ impl DraftDesk {
             None => (None, deterministic::skeleton(&dep, &owners_of(&d), &facts)),
         };
         let now = Utc::now();
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let event = Event::new(Some(who), "draft.redraft", format!("draft:{id}"))
             .origin(origin)
             .details(serde_json::json!({ "base": base.as_ref().map(|(h, _)| h) }));
@@ -452,7 +452,7 @@ impl DraftDesk {
         origin: &Origin,
         stem: &str,
     ) -> Result<(), ReviewError> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let event =
             Event::new(Some(who), "runbook.reviewed", format!("runbook:{stem}")).origin(origin);
         self.audit.append(&txn, &event).await?;

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde_json::{Value, json};
 
@@ -210,7 +210,7 @@ impl RequestDesk {
             created_at: Set(now),
             updated_at: Set(now),
         };
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let event = Event::new(Some(who), "request.submit", format!("request:{id}"))
             .origin(origin)
             .details(json!({
@@ -449,7 +449,7 @@ impl RequestDesk {
         id: &str,
         delivery_id: &str,
     ) -> Result<RequestRecord, RequestError> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let delivery = outbox::resend(&txn, self.webhooks.as_deref(), id, delivery_id, Utc::now())
             .await
             .map_err(|e| match e {
@@ -494,7 +494,7 @@ impl RequestDesk {
         origin: &Origin,
         id: &str,
     ) -> Result<RequestRecord, RequestError> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         self.audit
             .append(
                 &txn,
@@ -597,7 +597,7 @@ impl RequestDesk {
                 "Say why you reject it (1 to {MAX_REASON} characters): the requester reads it."
             )));
         }
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         self.audit
             .append(
                 &txn,
@@ -636,7 +636,7 @@ impl RequestDesk {
         origin: &Origin,
         id: &str,
     ) -> Result<RequestRecord, RequestError> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         self.audit
             .append(
                 &txn,
@@ -671,7 +671,7 @@ impl RequestDesk {
             .all(&self.db)
             .await?;
         for r in due {
-            let txn = self.db.begin().await?;
+            let txn = crate::db::begin_write(&self.db).await?;
             self.audit
                 .append(
                     &txn,
@@ -708,7 +708,7 @@ impl RequestDesk {
             .all(&self.db)
             .await?;
         for r in ended {
-            let txn = self.db.begin().await?;
+            let txn = crate::db::begin_write(&self.db).await?;
             self.audit
                 .append(
                     &txn,
@@ -776,7 +776,7 @@ impl RequestDesk {
     }
 
     pub async fn find(&self, id: &str) -> Result<Option<RequestRecord>, DbErr> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let found = load(&txn, id).await?;
         txn.commit().await?;
         Ok(found)

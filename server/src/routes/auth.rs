@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use cookie::{Cookie, SameSite};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 use crate::access::Principal;
@@ -115,7 +114,7 @@ async fn start_session(
     principal: &Principal,
     who: &Identity,
 ) -> Result<Option<String>, AppError> {
-    let txn = state.db.begin().await.map_err(internal)?;
+    let txn = crate::db::begin_write(&state.db).await.map_err(internal)?;
     let standing = users::record_signin(&txn, &who.subject, &who.name)
         .await
         .map_err(internal)?;
@@ -313,7 +312,7 @@ async fn signout(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     if let Some(token) = session_token(&headers) {
-        let txn = state.db.begin().await.map_err(internal)?;
+        let txn = crate::db::begin_write(&state.db).await.map_err(internal)?;
         let ended = state.sessions.end(&txn, &token).await.map_err(internal)?;
         if ended && let Some(who) = &principal.who {
             let event = Event::new(Some(who), "signout", format!("user:{}", who.subject))

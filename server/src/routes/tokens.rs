@@ -12,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Json, Router};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -133,7 +132,7 @@ async fn create_token(
         )
         .await?;
     let new = new_token(who, req)?;
-    let txn = state.db.begin().await.map_err(db_err)?;
+    let txn = crate::db::begin_write(&state.db).await.map_err(db_err)?;
     let (id, token) = state.tokens.create(&txn, &new).await.map_err(db_err)?;
     let event = Event::new(Some(who), "token.create", format!("token:{id}"))
         .origin(&principal.origin)
@@ -231,7 +230,7 @@ async fn revoke_token(state: &AppState, principal: &Principal, id: &str) -> Resu
             crate::access::Denied::Forbidden => AppError::NotFound,
             d => AppError::from(d),
         })?;
-    let txn = state.db.begin().await.map_err(db_err)?;
+    let txn = crate::db::begin_write(&state.db).await.map_err(db_err)?;
     if state.tokens.revoke(&txn, id).await.map_err(db_err)? {
         let event =
             Event::new(Some(who), "token.revoke", format!("token:{id}")).origin(&principal.origin);

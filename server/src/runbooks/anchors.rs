@@ -10,20 +10,25 @@ pub struct Slugger {
 }
 
 impl Slugger {
+    /// A slug no earlier heading of this document got. Each base remembers the next number
+    /// to try, so the numbers tried over a whole document add up to at most the number of
+    /// headings twice: linear, however the headings repeat.
     pub fn slug(&mut self, text: &str) -> String {
         let base = slugify(text);
-        let count = self.seen.entry(base.clone()).or_insert(0);
-        let slug = if *count == 0 {
-            base.clone()
-        } else {
-            format!("{base}-{count}")
-        };
-        *count += 1;
-        if slug != base {
-            // Reserve the suffixed form too, so a later heading literally named "x-1" differs.
-            self.seen.entry(slug.clone()).or_insert(1);
+        if !self.seen.contains_key(&base) {
+            self.seen.insert(base.clone(), 1);
+            return base;
         }
-        slug
+        loop {
+            let next = self.seen.get_mut(&base).expect("present");
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if !self.seen.contains_key(&candidate) {
+                // Reserved too, so a later heading literally named "x-1" differs.
+                self.seen.insert(candidate.clone(), 1);
+                return candidate;
+            }
+        }
     }
 }
 
@@ -71,5 +76,15 @@ mod tests {
         assert_eq!(s.slug("Rollback"), "rollback-1");
         assert_eq!(s.slug("Rollback 1"), "rollback-1-1");
         assert_eq!(s.slug("Rollback"), "rollback-2");
+    }
+
+    #[test]
+    fn a_heading_named_like_a_numbered_one_still_gets_a_unique_slug() {
+        let mut s = Slugger::default();
+        let slugs: Vec<String> = ["x-1", "x", "x", "x", "x-1"]
+            .iter()
+            .map(|h| s.slug(h))
+            .collect();
+        assert_eq!(slugs, ["x-1", "x", "x-2", "x-3", "x-1-1"]);
     }
 }

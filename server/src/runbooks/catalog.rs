@@ -33,12 +33,16 @@ pub struct Runbook {
 impl Runbook {
     /// Builds a runbook from a file's text. `file` is only used in messages.
     pub fn parse(stem: RunbookStem, file: &str, text: &str) -> Result<Self, FileProblem> {
-        let (meta, body, _body_line) = front_matter::split(text).map_err(|e| FileProblem {
+        let (meta, body, body_line) = front_matter::split(text).map_err(|e| FileProblem {
             file: file.to_string(),
             line: e.line,
             reason: e.reason,
         })?;
-        let doc = document::parse(body, &meta.title);
+        let doc = document::parse(body, &meta.title).map_err(|e| FileProblem {
+            file: file.to_string(),
+            line: Some(body_line + e.line - 1),
+            reason: e.to_string(),
+        })?;
         Ok(Self {
             stem,
             file: file.to_string(),
@@ -265,11 +269,18 @@ mod tests {
         );
         write(dir.path(), "latin1.md", b"---\ntitle: ok\n\xe9t\xe9\n---\n");
         write(dir.path(), "notes.txt", b"ignored");
+        // Nesting that would make the HTML sanitizer's parser slow: refused with its file line.
+        let deep = OK.replace("\nx\n", &format!("\nx\n\n{}deep\n", "> - ".repeat(300)));
+        write(dir.path(), "deep.md", deep.as_bytes());
         let catalog = Catalog::load(dir.path(), None).expect("load");
         assert_eq!(catalog.runbooks.len(), 1);
         let mut files: Vec<_> = catalog.problems.iter().map(|p| p.file.as_str()).collect();
         files.sort();
-        assert_eq!(files, ["broken.md", "latin1.md"]);
+        assert_eq!(files, ["broken.md", "deep.md", "latin1.md"]);
+        let deep = catalog.problems.iter().find(|p| p.file == "deep.md");
+        let deep = deep.expect("deep");
+        assert_eq!(deep.line, Some(14), "{deep:?}");
+        assert!(deep.reason.contains("nested more than 128"), "{deep:?}");
         let latin = catalog
             .problems
             .iter()

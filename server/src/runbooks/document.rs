@@ -1,11 +1,13 @@
 //! A runbook's Markdown body, split into sections (one search document each) and rendered
 //! to sanitized HTML with the same heading anchors.
 
+use std::cell::Cell;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use super::anchors::Slugger;
+use super::nesting;
 
 /// One heading and the text up to the next heading.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,14 +39,32 @@ fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
 }
 
+/// A body that nests deeper than the sanitizer's parser can take in linear time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "lists, quotes or HTML elements are nested more than {max} levels deep, or raw HTML is so \
+     tangled (unclosed tables, misnested tags) that rendering it would take too long; close \
+     the HTML tags you open and flatten deep lists",
+    max = nesting::MAX_DEPTH
+)]
+pub struct TooDeep {
+    /// Line in the Markdown body (1 is its first line) near which the limit is passed.
+    pub line: usize,
+}
+
 /// Parses and renders `markdown`. `title` names text before the first heading.
-pub fn parse(markdown: &str, title: &str) -> Document {
+pub fn parse(markdown: &str, title: &str) -> Result<Document, TooDeep> {
     let mut slugger = Slugger::default();
     let mut sections: Vec<Section> = Vec::new();
     let mut stack: Vec<(u8, String)> = Vec::new();
     let mut out: Vec<Event<'_>> = Vec::new();
 
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let (events, offsets): (Vec<Event<'_>>, Vec<usize>) = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .map(|(event, range)| (event, range.start))
+        .unzip();
+    // Where in the Markdown each output event comes from, for the line in a TooDeep.
+    let mut sources: Vec<usize> = Vec::new();
     let mut i = 0;
     let mut in_code = false;
     let mut current = Section {
@@ -56,6 +76,7 @@ pub fn parse(markdown: &str, title: &str) -> Document {
         code: String::new(),
     };
     while i < events.len() {
+        let source = offsets[i];
         match &events[i] {
             Event::Start(Tag::Heading { level, .. }) => {
                 let level = *level as u8;
@@ -106,6 +127,7 @@ pub fn parse(markdown: &str, title: &str) -> Document {
                 out.push(Event::Html(CowStr::from(format!(
                     "<a class=\"anchor\" href=\"#{anchor}\" aria-label=\"Link to this section\"></a></h{level}>\n"
                 ))));
+                sources.resize(out.len(), source);
                 i = j + 1;
                 continue;
             }
@@ -155,6 +177,7 @@ pub fn parse(markdown: &str, title: &str) -> Document {
             }
             other => out.push(other.clone()),
         }
+        sources.resize(out.len(), source);
         i += 1;
     }
     if !current.anchor.is_empty() || !current.text.trim().is_empty() || !current.code.is_empty() {
@@ -164,12 +187,46 @@ pub fn parse(markdown: &str, title: &str) -> Document {
         s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
 
-    let mut raw = String::with_capacity(markdown.len() * 2);
-    html::push_html(&mut raw, out.into_iter());
-    Document {
+    let (raw, starts) = render(out, &sources);
+    if let Some(at) = nesting::too_deep_at(&raw) {
+        let event = starts.partition_point(|(written, _)| *written <= at);
+        let source = starts[event.saturating_sub(1)].1;
+        let line = markdown[..source].matches('\n').count() + 1;
+        return Err(TooDeep { line });
+    }
+    Ok(Document {
         sections,
         html: sanitize(&raw),
+    })
+}
+
+/// Renders the events to HTML, noting where each event's HTML starts and the Markdown offset
+/// it came from.
+fn render(events: Vec<Event<'_>>, sources: &[usize]) -> (String, Vec<(usize, usize)>) {
+    struct Counting<'a> {
+        html: &'a mut String,
+        written: &'a Cell<usize>,
     }
+    impl std::fmt::Write for Counting<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.html.push_str(s);
+            self.written.set(self.html.len());
+            Ok(())
+        }
+    }
+    let mut html = String::new();
+    let written = Cell::new(0);
+    let mut starts = Vec::with_capacity(events.len());
+    let noted = events.into_iter().zip(sources).map(|(event, source)| {
+        starts.push((written.get(), *source));
+        event
+    });
+    let writer = Counting {
+        html: &mut html,
+        written: &written,
+    };
+    html::write_html_fmt(writer, noted).expect("writing to a String cannot fail");
+    (html, starts)
 }
 
 /// The `class` attribute for a fenced block's language, if it is one we know.
@@ -266,7 +323,7 @@ mod tests {
 
     #[test]
     fn every_heading_starts_a_section_with_its_path() {
-        let doc = parse(MD, "Checkout API");
+        let doc = parse(MD, "Checkout API").expect("parses");
         let anchors: Vec<_> = doc.sections.iter().map(|s| s.anchor.as_str()).collect();
         assert_eq!(
             anchors,
@@ -288,7 +345,7 @@ mod tests {
 
     #[test]
     fn headings_get_ids_and_code_blocks_a_wrapper_for_their_copy_button() {
-        let doc = parse(MD, "Checkout API");
+        let doc = parse(MD, "Checkout API").expect("parses");
         assert!(doc.html.contains("<h3 id=\"check-pool\">"), "{}", doc.html);
         assert!(doc.html.contains("class=\"anchor\" href=\"#check-pool\""));
         // The browser adds the button to the wrapper once the page hydrates.
@@ -302,7 +359,7 @@ mod tests {
     #[test]
     fn hostile_html_is_made_inert() {
         let md = "# T\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n[click](javascript:alert(3))\n\n<a href=\"javascript:alert(4)\">x</a>\n\n<iframe src=\"https://evil\"></iframe>\n\n<div style=\"background:url(x)\" onclick=\"alert(5)\">d</div>\n";
-        let html = parse(md, "T").html;
+        let html = parse(md, "T").expect("parses").html;
         for bad in [
             "<script",
             "onerror",
@@ -320,7 +377,7 @@ mod tests {
 
     #[test]
     fn text_before_the_first_heading_is_a_section_named_by_the_title() {
-        let doc = parse("Just text\n\n## Next\n\nmore", "Title");
+        let doc = parse("Just text\n\n## Next\n\nmore", "Title").expect("parses");
         assert_eq!(doc.sections[0].anchor, "");
         assert_eq!(doc.sections[0].heading, "Title");
         assert_eq!(doc.sections[1].anchor, "next");
@@ -329,7 +386,7 @@ mod tests {
     #[test]
     fn runbooks_hold_no_form_controls() {
         let md = "## Steps\n\n- [x] drained\n- [ ] restarted\n\n<button onclick=\"x()\">Approve</button>\n<input type=\"text\" name=\"q\">\n<form action=\"/requests/1/approve\" method=\"post\"><input type=\"submit\"></form>\n\n```bash\nkubectl get pods\n```\n";
-        let html = parse(md, "T").html;
+        let html = parse(md, "T").expect("parses").html;
         for control in ["<button", "<input", "<form", "onclick"] {
             assert!(!html.contains(control), "{control} in {html}");
         }
@@ -346,7 +403,7 @@ mod tests {
     #[test]
     fn only_generated_heading_ids_survive() {
         let md = "## Config\n\n<h2 id=\"location\">Raw</h2>\n\n<img id=\"settings\" name=\"settings\" src=\"https://x.example/a.png\">\n\n<a id=\"hydrate\" name=\"hydrate\" href=\"https://x.example\">x</a>\n\n## Config\n";
-        let html = parse(md, "T").html;
+        let html = parse(md, "T").expect("parses").html;
         let ids: Vec<&str> = html
             .split("id=\"")
             .skip(1)
@@ -358,5 +415,20 @@ mod tests {
             !html.contains(ID_MARKER.as_str()),
             "the marker never reaches a page"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_with_its_line_and_ordinary_depth_renders() {
+        // Quotes in lists in quotes on one line: the rendering nests two elements per `> - `.
+        let md = format!("# T\n\nFine so far.\n\n{}deep\n", "> - ".repeat(200));
+        let err = parse(&md, "T").expect_err("too deep");
+        assert_eq!(err.line, 5, "{err}");
+        assert!(err.to_string().contains("nested more than"), "{err}");
+        // Raw HTML nests the same way.
+        let md = format!("text\n\n{}\n", "<div><span a=\"b\">".repeat(100));
+        assert_eq!(parse(&md, "T").expect_err("too deep").line, 3);
+        // A realistic depth renders.
+        let md = format!("{}three levels\n", "> - ".repeat(3));
+        assert!(parse(&md, "T").is_ok());
     }
 }

@@ -11,6 +11,7 @@ pub mod front_matter;
 pub mod index;
 pub mod library;
 pub mod names;
+pub mod nesting;
 pub mod query;
 pub mod reader_stats;
 pub mod search;

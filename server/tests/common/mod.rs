@@ -403,7 +403,7 @@ pub fn all_bytes(dir: &Path) -> String {
 
 /// A client that keeps cookies and shows redirects instead of following them, like a
 /// browser seen from the server.
-fn browser_client() -> reqwest::Client {
+pub fn browser_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
