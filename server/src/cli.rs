@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
-use crate::routes::api::SearchJson;
+use crate::contracts::SearchJson;
 use crate::runbooks::RunbookLibrary;
 use crate::runbooks::names::GroupName;
 use crate::sanitizer::{Category, Sanitizer, redact as redaction};

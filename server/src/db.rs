@@ -56,6 +56,14 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// Starts a transaction that only reads: one consistent snapshot for several queries. Deferred
+/// on SQLite, so it never waits for writers; a write inside it could fail as described at
+/// [`begin_write`], so there is none.
+#[allow(clippy::disallowed_methods)]
+pub async fn begin_read(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin().await
+}
+
 /// The file path of a `sqlite:` URL, if it names a file.
 pub fn sqlite_path(url: &str) -> Option<String> {
     let rest = url

@@ -14,7 +14,7 @@ use crate::auth::session::SessionStore;
 use crate::auth::tokens::TokenStore;
 use crate::config::Config;
 use crate::metrics::Metrics;
-use crate::routes::limits::Limiters;
+use crate::rate_limit::Limiters;
 use crate::runbooks::RunbookLibrary;
 
 #[derive(Clone)]

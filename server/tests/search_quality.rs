@@ -247,7 +247,7 @@ fn search_answers_a_reader_as_if_unreadable_runbooks_did_not_exist() {
         .values()
         .flat_map(|rb| rb.sections.iter())
         .flat_map(|s| {
-            server::runbooks::search::analyze(&format!("{} {} {}", s.heading, s.text, s.code))
+            server::runbooks::terms::analyze(&format!("{} {} {}", s.heading, s.text, s.code))
         })
         .collect();
     let mut probes: Vec<String> = Vec::new();
@@ -258,7 +258,7 @@ fn search_answers_a_reader_as_if_unreadable_runbooks_did_not_exist() {
             .map(|s| format!("{} {} {}", s.heading, s.text, s.code))
             .collect::<Vec<_>>()
             .join(" ");
-        let only_here: Vec<String> = server::runbooks::search::analyze(&text)
+        let only_here: Vec<String> = server::runbooks::terms::analyze(&text)
             .into_iter()
             .filter(|w| w.is_ascii() && w.len() >= 5 && !readable_words.contains(w))
             .collect();

@@ -13,17 +13,7 @@ pub mod status;
 pub mod templates;
 pub mod tokens;
 
-/// Percent-encodes a query-string value (space as `+`).
+/// Percent-encodes a query-string value (space as `+`), as browsers encode form fields.
 pub(crate) fn urlencode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }

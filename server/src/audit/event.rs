@@ -2,8 +2,6 @@
 
 use serde_json::Value;
 
-use crate::auth::Identity;
-
 /// How an attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -53,12 +51,23 @@ pub struct Event {
     pub details: Value,
 }
 
+/// Whoever acts, as the audit log names them. Identities implement it where they are defined,
+/// so the log depends on no sign-in code.
+pub trait Actor {
+    fn subject(&self) -> &str;
+    fn auth_method(&self) -> &str;
+}
+
 impl Event {
     /// An event by `who` (`anonymous` when nobody is signed in).
-    pub fn new(who: Option<&Identity>, action: &str, target: impl Into<String>) -> Self {
+    pub fn new<A: Actor + ?Sized>(
+        who: Option<&A>,
+        action: &str,
+        target: impl Into<String>,
+    ) -> Self {
         Self {
-            actor: who.map_or_else(|| "anonymous".into(), |w| w.subject.clone()),
-            auth_method: who.map_or_else(|| "none".into(), |w| w.auth_method.clone()),
+            actor: who.map_or_else(|| "anonymous".into(), |w| w.subject().to_string()),
+            auth_method: who.map_or_else(|| "none".into(), |w| w.auth_method().to_string()),
             action: action.into(),
             target: target.into(),
             outcome: Outcome::Success,
@@ -77,7 +86,11 @@ impl Event {
         Self {
             actor: actor.into(),
             auth_method: auth_method.into(),
-            ..Self::new(None, action, target)
+            action: action.into(),
+            target: target.into(),
+            outcome: Outcome::Success,
+            origin: Origin::default(),
+            details: Value::Null,
         }
     }
 

@@ -11,5 +11,5 @@ pub mod query;
 pub mod signing;
 pub mod verify;
 
-pub use event::{Event, Origin, Outcome};
+pub use event::{Actor, Event, Origin, Outcome};
 pub use log::AuditLog;

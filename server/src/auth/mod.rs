@@ -28,3 +28,13 @@ pub struct Identity {
     /// For API tokens, what the token may be used for; `None` for a browser session.
     pub scopes: Option<Vec<Scope>>,
 }
+
+impl crate::audit::Actor for Identity {
+    fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    fn auth_method(&self) -> &str {
+        &self.auth_method
+    }
+}

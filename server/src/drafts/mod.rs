@@ -13,6 +13,7 @@ pub mod git;
 pub mod llm;
 pub mod review;
 pub mod revisions;
+pub mod status;
 
 use std::path::Path;
 
@@ -26,10 +27,7 @@ use crate::runbooks::catalog::{Catalog, Runbook, content_hash};
 use crate::runbooks::names::{GroupName, ServiceName};
 use deterministic::Proposal;
 
-/// Draft states.
-pub const PENDING: &str = "pending";
-pub const ACCEPTED: &str = "accepted";
-pub const REJECTED: &str = "rejected";
+pub use status::DraftStatus;
 
 /// A draft about to be stored.
 #[derive(Debug, Clone)]
@@ -320,7 +318,7 @@ pub async fn store(
             model: Set(p.model.clone()),
             drafter_note: Set(p.note.clone()),
             sanitizer_version: Set(row.sanitizer_version.clone()),
-            status: Set(PENDING.into()),
+            status: Set(DraftStatus::Pending),
             decided_by: Set(None),
             decided_at: Set(None),
             reason: Set(None),

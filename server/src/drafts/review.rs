@@ -13,7 +13,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::{ACCEPTED, PENDING, REJECTED, deterministic, edit, facts, revisions};
+use super::{DraftStatus, deterministic, edit, facts, revisions};
 use crate::audit::{AuditLog, Event, Origin};
 use crate::auth::Identity;
 use crate::entities::{deployment, draft, runbook_review, runbook_revision};
@@ -116,7 +116,7 @@ impl DraftDesk {
     /// Pending drafts, oldest first (the caller keeps those the reviewer may see).
     pub async fn pending(&self) -> Result<Vec<draft::Model>, DbErr> {
         draft::Entity::find()
-            .filter(draft::Column::Status.eq(PENDING))
+            .filter(draft::Column::Status.eq(DraftStatus::Pending))
             .order_by_asc(draft::Column::CreatedAt)
             .limit(500)
             .all(&self.db)
@@ -217,8 +217,8 @@ impl DraftDesk {
     ) -> Result<Accepted, ReviewError> {
         let _one_at_a_time = self.accept_lock.lock().await;
         let d = self.find(id).await?.ok_or(ReviewError::NotFound)?;
-        if d.status != PENDING {
-            return Err(ReviewError::NotPending(d.status));
+        if d.status != DraftStatus::Pending {
+            return Err(ReviewError::NotPending(d.status.to_string()));
         }
         let notes = deployment::Entity::find_by_id(d.deployment_id.clone())
             .one(&self.db)
@@ -287,7 +287,7 @@ impl DraftDesk {
         }
         .insert(&txn)
         .await?;
-        let closed = decision(id, ACCEPTED, who, now)
+        let closed = decision(id, DraftStatus::Accepted, who, now)
             .col_expr(draft::Column::RevisionSeq, Expr::value(revision.seq))
             .col_expr(draft::Column::Proposed, Expr::value(text.clone()))
             .exec(&txn)
@@ -357,7 +357,7 @@ impl DraftDesk {
             .origin(origin)
             .details(serde_json::json!({ "reason": reason }));
         self.audit.append(&txn, &event).await?;
-        let closed = decision(id, REJECTED, who, now)
+        let closed = decision(id, DraftStatus::Rejected, who, now)
             .col_expr(draft::Column::Reason, Expr::value(reason))
             .exec(&txn)
             .await?;
@@ -365,7 +365,7 @@ impl DraftDesk {
             let status = self
                 .find(id)
                 .await?
-                .map(|d| d.status)
+                .map(|d| d.status.to_string())
                 .ok_or(ReviewError::NotFound)?;
             return Err(ReviewError::NotPending(status));
         }
@@ -383,8 +383,8 @@ impl DraftDesk {
         let _one_at_a_time = self.accept_lock.lock().await;
         self.catch_up().await;
         let d = self.find(id).await?.ok_or(ReviewError::NotFound)?;
-        if d.status != PENDING {
-            return Err(ReviewError::NotPending(d.status));
+        if d.status != DraftStatus::Pending {
+            return Err(ReviewError::NotPending(d.status.to_string()));
         }
         let notes = deployment::Entity::find_by_id(d.deployment_id.clone())
             .one(&self.db)
@@ -425,7 +425,7 @@ impl DraftDesk {
             )
             .col_expr(draft::Column::UpdatedAt, Expr::value(now))
             .filter(draft::Column::Id.eq(id))
-            .filter(draft::Column::Status.eq(PENDING))
+            .filter(draft::Column::Status.eq(DraftStatus::Pending))
             .exec(&txn)
             .await?;
         if updated.rows_affected != 1 {
@@ -473,7 +473,7 @@ impl DraftDesk {
 /// two reviewers at once end in one decision.
 fn decision(
     id: &str,
-    status: &str,
+    status: DraftStatus,
     who: &Identity,
     now: chrono::DateTime<Utc>,
 ) -> sea_orm::UpdateMany<draft::Entity> {
@@ -483,7 +483,7 @@ fn decision(
         .col_expr(draft::Column::DecidedAt, Expr::value(now))
         .col_expr(draft::Column::UpdatedAt, Expr::value(now))
         .filter(draft::Column::Id.eq(id))
-        .filter(draft::Column::Status.eq(PENDING))
+        .filter(draft::Column::Status.eq(DraftStatus::Pending))
 }
 
 /// Commits when the directory is a repository; failures are logged, never fatal (the

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::drafts::DraftStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "drafts")]
 pub struct Model {
@@ -32,7 +34,7 @@ pub struct Model {
     pub drafter_note: Option<String>,
     pub sanitizer_version: String,
     /// `pending`, `accepted` or `rejected`.
-    pub status: String,
+    pub status: DraftStatus,
     pub decided_by: Option<String>,
     pub decided_at: Option<ChronoDateTimeUtc>,
     pub reason: Option<String>,

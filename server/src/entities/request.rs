@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::requests::status::RequestStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "requests")]
 pub struct Model {
@@ -22,8 +24,7 @@ pub struct Model {
     pub tier: i32,
     /// JSON array of the template's owner groups.
     pub owners: String,
-    /// pending | approved | rejected | cancelled | expired | fulfilled
-    pub status: String,
+    pub status: RequestStatus,
     pub requester: String,
     pub requester_name: String,
     pub requester_groups: String,

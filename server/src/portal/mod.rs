@@ -515,7 +515,7 @@ impl Portal for PortalService {
                 id: d.id,
                 runbook: d.stem,
                 is_new: d.is_new,
-                status: d.status,
+                status: d.status.to_string(),
             })
             .collect();
         Ok(DeploymentView {
@@ -658,8 +658,7 @@ impl Portal for PortalService {
             &self.guard,
             &principal_of(caller),
             &decision.id,
-            &decision.action,
-            &decision.reason,
+            requests::Decision::parse(&decision.action, &decision.reason)?,
         )
         .await
         .map(|_| ())

@@ -155,17 +155,41 @@ pub async fn view(
 }
 
 /// Approve, reject or cancel; returns the request as it is now.
+/// What someone decides about a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision<'a> {
+    Approve,
+    Reject {
+        reason: &'a str,
+    },
+    /// Withdrawn by the requester.
+    Cancel,
+}
+
+impl<'a> Decision<'a> {
+    /// From a form's action word (`approve`, `reject`, `cancel`) and its reason field.
+    pub fn parse(action: &str, reason: &'a str) -> Result<Self, PortalError> {
+        match action {
+            "approve" => Ok(Self::Approve),
+            "reject" => Ok(Self::Reject { reason }),
+            "cancel" => Ok(Self::Cancel),
+            other => Err(PortalError::BadRequest(format!(
+                "unknown action `{other}`; use approve, reject or cancel"
+            ))),
+        }
+    }
+}
+
 pub async fn decide(
     desk: &RequestDesk,
     guard: &Guard,
     principal: &Principal,
     id: &str,
-    action: &str,
-    reason: &str,
+    decision: Decision<'_>,
 ) -> Result<RequestView, PortalError> {
     let (who, found) = visible(desk, guard, principal, id).await?;
-    let record = match action {
-        "approve" | "reject" => {
+    let record = match decision {
+        Decision::Approve | Decision::Reject { .. } => {
             // Every decision asks `can`, so a denial is audited like any other.
             let owners = found.owners();
             let target = format!("request:{id}");
@@ -180,18 +204,14 @@ pub async fn decide(
                     &target,
                 )
                 .await?;
-            if action == "approve" {
-                desk.approve(who, &principal.origin, id).await?
-            } else {
-                desk.reject(who, &principal.origin, id, reason).await?
+            match decision {
+                Decision::Reject { reason } => {
+                    desk.reject(who, &principal.origin, id, reason).await?
+                }
+                _ => desk.approve(who, &principal.origin, id).await?,
             }
         }
-        "cancel" => desk.cancel(who, &principal.origin, id).await?,
-        other => {
-            return Err(PortalError::BadRequest(format!(
-                "unknown action `{other}`; use approve, reject or cancel"
-            )));
-        }
+        Decision::Cancel => desk.cancel(who, &principal.origin, id).await?,
     };
     Ok(to_view(who, &record, desk))
 }
@@ -281,7 +301,7 @@ fn summary(r: &request::Model, missing: Option<String>, now: DateTime<Utc>) -> R
         title: r.title.clone(),
         template_id: r.template_id.clone(),
         tier: tier_of(r),
-        status: r.status.clone(),
+        status: r.status.to_string(),
         requester_name: r.requester_name.clone(),
         created_at: time(r.created_at),
         age: age(r.created_at, now),
@@ -294,7 +314,7 @@ fn summary(r: &request::Model, missing: Option<String>, now: DateTime<Utc>) -> R
 /// should know when the rules in force are not those. (Neutral wording: during a rolling
 /// deploy the replica answering may be the older one.)
 fn changed_since_judged(desk: &RequestDesk, r: &request::Model) -> Option<String> {
-    if r.status != "pending" {
+    if !r.status.is_pending() {
         return None;
     }
     let short = |d: &str| d.chars().take(12).collect::<String>();
@@ -342,7 +362,7 @@ fn to_view(who: &Identity, record: &RequestRecord, desk: &RequestDesk) -> Reques
     let webhooks = desk.webhooks.as_deref();
     let r = &record.request;
     let resender = can(Some(who), Action::ResendNotifications, Resource::Portal);
-    let pending = r.status == "pending" && r.pending_until > Utc::now();
+    let pending = r.status.is_pending() && r.pending_until > Utc::now();
     let decider = may_decide(who, r);
     let already = record.approvals.iter().any(|a| a.approver == who.subject);
     let tier = tier_of(r);
@@ -376,7 +396,7 @@ fn to_view(who: &Identity, record: &RequestRecord, desk: &RequestDesk) -> Reques
         template_digest: r.template_digest.clone(),
         kind: r.kind.clone(),
         tier,
-        status: r.status.clone(),
+        status: r.status.to_string(),
         requester: r.requester.clone(),
         requester_name: r.requester_name.clone(),
         approval_rule: tier::approval_rule(tier, &owners),
@@ -386,7 +406,9 @@ fn to_view(who: &Identity, record: &RequestRecord, desk: &RequestDesk) -> Reques
         policy,
         policy_digest: r.policy_digest.clone(),
         changed_since_judged: changed_since_judged(desk, r),
-        missing: (r.status == "pending")
+        missing: r
+            .status
+            .is_pending()
             .then(|| rules::missing(tier, &record.roles()))
             .flatten(),
         approvals: record

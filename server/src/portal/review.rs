@@ -15,7 +15,7 @@ use crate::auth::authz::{Action, Resource, can};
 use crate::drafts::diff;
 use crate::drafts::drift::{self, Drift};
 use crate::drafts::review::ReviewError;
-use crate::drafts::{PENDING, revisions};
+use crate::drafts::{DraftStatus, revisions};
 use crate::entities::draft;
 use crate::runbooks::catalog::Runbook;
 use crate::runbooks::front_matter::Visibility;
@@ -218,7 +218,7 @@ impl PortalService {
             .map(|w| w.subject)
             .unwrap_or_default();
         let base = d.base_text.clone().unwrap_or_default();
-        let conflict = (d.status == PENDING && self.drafts.conflicted(&d))
+        let conflict = (d.status == DraftStatus::Pending && self.drafts.conflicted(&d))
             .then(|| diff_view(&base, &self.drafts.current_text(&d).unwrap_or_default()));
         let preview_html = RunbookStem::parse(&d.stem)
             .map_err(|e| e.to_string())
@@ -278,7 +278,7 @@ impl PortalService {
             runbook: d.stem,
             service: d.service,
             is_new: d.is_new,
-            status: d.status,
+            status: d.status.to_string(),
             deployment_id: d.deployment_id,
             drafter: d.drafter,
             model: d.model,

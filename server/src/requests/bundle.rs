@@ -333,7 +333,7 @@ mod tests {
             policy_digest: "cd".repeat(32),
             tier: 3,
             owners: r#"["team-platform"]"#.into(),
-            status: "approved".into(),
+            status: crate::requests::status::RequestStatus::Approved,
             requester: "dev".into(),
             requester_name: "Dana".into(),
             requester_groups: r#"["developers"]"#.into(),

@@ -25,6 +25,7 @@ use crate::webhooks::outbox::{self, Notice, ResendError};
 
 use super::preview::{Planner, Preview, PreviewError};
 use super::rules::{self, ApproverRole};
+use super::status::RequestStatus;
 
 /// The longest rejection reason kept, in characters.
 pub const MAX_REASON: usize = 2000;
@@ -192,7 +193,7 @@ impl RequestDesk {
             policy_digest: Set(self.planner.policies.digest.clone()),
             tier: Set(i32::from(preview.tier)),
             owners: Set(serde_json::to_string(&preview.template.owners).unwrap_or_default()),
-            status: Set("pending".into()),
+            status: Set(RequestStatus::Pending),
             requester: Set(who.subject.clone()),
             requester_name: Set(who.name.clone()),
             requester_groups: Set(serde_json::to_string(
@@ -259,7 +260,7 @@ impl RequestDesk {
                 )
                 .await?;
             let expires = sandbox.map(|(_, hours)| now + Duration::hours(i64::from(hours)));
-            set_status(&txn, &id, "pending", "approved", None, now, expires).await?;
+            settle(&txn, &id, RequestStatus::Approved, None, now, expires).await?;
             self.record(
                 &txn,
                 &id,
@@ -305,11 +306,14 @@ impl RequestDesk {
             )
             .await?;
         let done = request::Entity::update_many()
-            .col_expr(request::Column::Status, Expr::value("fulfilled"))
+            .col_expr(
+                request::Column::Status,
+                Expr::value(RequestStatus::Fulfilled),
+            )
             .col_expr(request::Column::Bundle, Expr::value(bundle.to_string()))
             .col_expr(request::Column::UpdatedAt, Expr::value(now))
             .filter(request::Column::Id.eq(id))
-            .filter(request::Column::Status.eq("approved"))
+            .filter(request::Column::Status.eq(RequestStatus::Approved))
             .exec(txn)
             .await?;
         if done.rows_affected != 1 {
@@ -351,7 +355,11 @@ impl RequestDesk {
     ) -> Result<(), RequestError> {
         let active = request::Entity::find()
             .filter(request::Column::Kind.eq("sandbox"))
-            .filter(request::Column::Status.is_in(["pending", "approved", "fulfilled"]))
+            .filter(request::Column::Status.is_in([
+                RequestStatus::Pending,
+                RequestStatus::Approved,
+                RequestStatus::Fulfilled,
+            ]))
             .filter(request::Column::SandboxExpiredAt.is_null())
             .all(txn)
             .await?;
@@ -564,7 +572,7 @@ impl RequestDesk {
                     )));
                 }
             };
-            set_status(&txn, id, "pending", "approved", None, now, expires).await?;
+            settle(&txn, id, RequestStatus::Approved, None, now, expires).await?;
             self.record(
                 &txn,
                 id,
@@ -615,7 +623,7 @@ impl RequestDesk {
             )));
         }
         let now = Utc::now();
-        set_status(&txn, id, "pending", "rejected", Some(reason), now, None).await?;
+        settle(&txn, id, RequestStatus::Rejected, Some(reason), now, None).await?;
         self.record(
             &txn,
             id,
@@ -649,11 +657,11 @@ impl RequestDesk {
                 "Only the requester may cancel a request.".into(),
             ));
         }
-        if record.request.status != "pending" {
+        if !record.request.status.is_pending() {
             return Err(not_pending(&record.request));
         }
         let now = Utc::now();
-        set_status(&txn, id, "pending", "cancelled", None, now, None).await?;
+        settle(&txn, id, RequestStatus::Cancelled, None, now, None).await?;
         self.record(&txn, id, "cancelled", &who.subject, &who.name, None)
             .await?;
         let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
@@ -666,7 +674,7 @@ impl RequestDesk {
     pub async fn expire_due(&self, now: DateTime<Utc>) -> Result<usize, DbErr> {
         let mut done = 0;
         let due = request::Entity::find()
-            .filter(request::Column::Status.eq("pending"))
+            .filter(request::Column::Status.eq(RequestStatus::Pending))
             .filter(request::Column::PendingUntil.lte(now))
             .all(&self.db)
             .await?;
@@ -683,7 +691,7 @@ impl RequestDesk {
                     ),
                 )
                 .await?;
-            if set_status(&txn, &r.id, "pending", "expired", None, now, None)
+            if settle(&txn, &r.id, RequestStatus::Expired, None, now, None)
                 .await
                 .is_ok()
             {
@@ -702,7 +710,9 @@ impl RequestDesk {
         }
         let ended = request::Entity::find()
             .filter(request::Column::Kind.eq("sandbox"))
-            .filter(request::Column::Status.is_in(["approved", "fulfilled"]))
+            .filter(
+                request::Column::Status.is_in([RequestStatus::Approved, RequestStatus::Fulfilled]),
+            )
             .filter(request::Column::SandboxExpiredAt.is_null())
             .filter(request::Column::SandboxExpiresAt.lte(now))
             .all(&self.db)
@@ -763,7 +773,9 @@ impl RequestDesk {
             return Ok(());
         };
         let r = &record.request;
-        let waiting_for = (r.status == "pending")
+        let waiting_for = r
+            .status
+            .is_pending()
             .then(|| rules::missing(r.tier.clamp(1, 3) as u8, &record.roles()))
             .flatten();
         let notice = Notice {
@@ -776,7 +788,7 @@ impl RequestDesk {
     }
 
     pub async fn find(&self, id: &str) -> Result<Option<RequestRecord>, DbErr> {
-        let txn = crate::db::begin_write(&self.db).await?;
+        let txn = crate::db::begin_read(&self.db).await?;
         let found = load(&txn, id).await?;
         txn.commit().await?;
         Ok(found)
@@ -794,7 +806,7 @@ impl RequestDesk {
     /// Pending requests with their approvals, oldest first.
     pub async fn pending(&self) -> Result<Vec<RequestRecord>, DbErr> {
         let rows = request::Entity::find()
-            .filter(request::Column::Status.eq("pending"))
+            .filter(request::Column::Status.eq(RequestStatus::Pending))
             .order_by_asc(request::Column::CreatedAt)
             .all(&self.db)
             .await?;
@@ -859,7 +871,7 @@ fn sandbox_terms(preview: &Preview) -> Option<(u32, u32)> {
 
 /// A request someone may still decide: pending, in time, and not their own.
 fn decidable(r: &request::Model, who: &Identity, now: DateTime<Utc>) -> Result<(), RequestError> {
-    if r.status != "pending" {
+    if !r.status.is_pending() {
         return Err(not_pending(r));
     }
     if r.pending_until <= now {
@@ -906,16 +918,22 @@ async fn load(txn: &DatabaseTransaction, id: &str) -> Result<Option<RequestRecor
     }))
 }
 
-/// Moves a request from `from` to `to`, only if it is still in `from`.
-async fn set_status(
+/// Settles a pending request as `to` (approved, rejected, cancelled, expired), only if it
+/// is still pending; the state machine must allow the move.
+async fn settle(
     txn: &DatabaseTransaction,
     id: &str,
-    from: &str,
-    to: &str,
+    to: RequestStatus,
     reason: Option<&str>,
     now: DateTime<Utc>,
     sandbox_expires_at: Option<DateTime<Utc>>,
 ) -> Result<(), RequestError> {
+    let from = RequestStatus::Pending;
+    if !from.may_become(to) {
+        return Err(RequestError::Conflict(format!(
+            "A request that is {from} cannot become {to}."
+        )));
+    }
     let mut update = request::Entity::update_many()
         .col_expr(request::Column::Status, Expr::value(to))
         .col_expr(request::Column::DecidedAt, Expr::value(now))

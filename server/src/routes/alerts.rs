@@ -8,6 +8,7 @@ use axum::{Extension, Router};
 use crate::access::{Denied, Principal};
 use crate::error::AppError;
 use crate::routes::auth::signin_redirect;
+use crate::routes::urlencode;
 use crate::runbooks::AlertTarget;
 use crate::state::AppState;
 
@@ -33,9 +34,4 @@ async fn alert(
         AlertTarget::Section(url) => Redirect::to(&url).into_response(),
         AlertTarget::Unknown => Redirect::to(&format!("/?q={}", urlencode(&name))).into_response(),
     }
-}
-
-/// Percent-encodes a path or query component.
-pub fn urlencode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }

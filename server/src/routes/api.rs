@@ -5,12 +5,11 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
-use serde::Serialize;
 
 use crate::access::Principal;
+use crate::contracts::SearchJson;
 use crate::error::AppError;
 use crate::portal::{MAX_LIMIT, query_text};
-use crate::runbooks::search::{FlatResults, Hit};
 use crate::state::AppState;
 use app::dto::SearchQuery;
 
@@ -26,48 +25,6 @@ const OPENAPI: &str = include_str!("openapi.json");
 
 async fn openapi() -> impl axum::response::IntoResponse {
     ([(http::header::CONTENT_TYPE, "application/json")], OPENAPI)
-}
-
-/// One hit, exactly as DESIGN.md specifies (tools depend on these names).
-#[derive(Debug, Serialize)]
-pub struct HitJson {
-    pub runbook: String,
-    pub section: String,
-    pub title: String,
-    pub heading: String,
-    pub snippet: String,
-    pub score: f32,
-    pub url: String,
-}
-
-/// The response body: hits and the total number of matching sections.
-#[derive(Debug, Serialize)]
-pub struct SearchJson {
-    pub hits: Vec<HitJson>,
-    pub total: usize,
-}
-
-impl From<&Hit> for HitJson {
-    fn from(hit: &Hit) -> Self {
-        HitJson {
-            runbook: hit.runbook.stem.to_string(),
-            section: hit.anchor.clone(),
-            title: hit.runbook.meta.title.clone(),
-            heading: hit.heading.clone(),
-            snippet: hit.snippet.text.clone(),
-            score: hit.score,
-            url: hit.url(),
-        }
-    }
-}
-
-impl From<&FlatResults> for SearchJson {
-    fn from(r: &FlatResults) -> Self {
-        SearchJson {
-            hits: r.hits.iter().map(HitJson::from).collect(),
-            total: r.total,
-        }
-    }
 }
 
 pub const DEFAULT_LIMIT: usize = 20;

@@ -25,8 +25,8 @@ use crate::auth::oidc::{LOGIN_TTL_SECS, OidcError, PendingLogin};
 use crate::auth::session::COOKIE;
 use crate::auth::users;
 use crate::error::AppError;
-use crate::routes::alerts::urlencode;
 use crate::routes::caller::{cookie_value, session_token};
+use crate::routes::urlencode;
 use crate::state::AppState;
 
 /// The cookie that carries a single sign-on in progress (state, nonce, PKCE verifier).

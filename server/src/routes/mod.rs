@@ -102,3 +102,8 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
         .with_state(state)
 }
+
+/// Percent-encodes a path or query component (for the redirects several routes build).
+pub fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::access::Principal;
 use crate::error::AppError;
-use crate::portal::requests as requests_api;
+use crate::portal::requests::{self as requests_api, Decision};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -125,11 +125,9 @@ async fn decide(
     state: &AppState,
     principal: &Principal,
     id: &str,
-    action: &str,
-    reason: &str,
+    decision: Decision<'_>,
 ) -> Result<Response, AppError> {
-    let view =
-        requests_api::decide(&state.requests, &state.guard, principal, id, action, reason).await?;
+    let view = requests_api::decide(&state.requests, &state.guard, principal, id, decision).await?;
     Ok(Json(view).into_response())
 }
 
@@ -138,7 +136,7 @@ async fn approve(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    decide(&state, &principal, &id, "approve", "").await
+    decide(&state, &principal, &id, Decision::Approve).await
 }
 
 async fn reject(
@@ -152,7 +150,15 @@ async fn reject(
     } else {
         json_body(&body, "{\"reason\": \"…\"}")?
     };
-    decide(&state, &principal, &id, "reject", &body.reason).await
+    decide(
+        &state,
+        &principal,
+        &id,
+        Decision::Reject {
+            reason: &body.reason,
+        },
+    )
+    .await
 }
 
 async fn cancel(
@@ -160,7 +166,7 @@ async fn cancel(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    decide(&state, &principal, &id, "cancel", "").await
+    decide(&state, &principal, &id, Decision::Cancel).await
 }
 
 async fn resend(

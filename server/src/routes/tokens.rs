@@ -22,7 +22,7 @@ use crate::auth::authz::{Action, Resource};
 use crate::auth::scopes::Scope;
 use crate::auth::tokens::{NewToken, TokenInfo, parse_ttl};
 use crate::error::AppError;
-use crate::routes::alerts::urlencode;
+use crate::routes::urlencode;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {

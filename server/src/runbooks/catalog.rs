@@ -112,7 +112,7 @@ pub struct Catalog {
     pub problems: Vec<FileProblem>,
     /// Lower-cased alert name → runbooks that list it.
     pub alerts: HashMap<String, Vec<RunbookStem>>,
-    /// [`runbook_key`](super::index::runbook_key) → runbook, to resolve search hits.
+    /// [`runbook_key`](super::terms::runbook_key) → runbook, to resolve search hits.
     pub keys: HashMap<u64, Arc<Runbook>>,
 }
 
@@ -166,7 +166,7 @@ impl Catalog {
         self.keys.clear();
         for rb in self.runbooks.values() {
             self.keys
-                .insert(super::index::runbook_key(rb.stem.as_ref()), rb.clone());
+                .insert(super::terms::runbook_key(rb.stem.as_ref()), rb.clone());
             for alert in &rb.meta.alerts {
                 self.alerts
                     .entry(alert.key())

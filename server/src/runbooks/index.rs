@@ -12,19 +12,15 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::catalog::{Catalog, Runbook};
 use super::front_matter::Visibility;
+use super::terms::{TEXT_ANALYZER, runbook_key, split_camel, text_analyzer, version_key};
 
 /// Bump when the schema or analyzers change: the index is then rebuilt at start.
 const SCHEMA_VERSION: u32 = 3;
 const MANIFEST: &str = "gatehouse-manifest.json";
-/// Name of the analyzer for prose fields.
-pub const TEXT_ANALYZER: &str = "gh_text";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -97,53 +93,6 @@ fn build_schema() -> (Schema, Fields) {
         heading_exact: b.add_text_field("heading_exact", STRING),
     };
     (b.build(), fields)
-}
-
-/// Words as people type them: split on anything not alphanumeric (`checkout-api` is
-/// `checkout` + `api`), lower-cased, accents folded. No stemming: it would defeat typo
-/// tolerance (`latncy` is one edit from `latency` but two from the stem `latenc`); plurals
-/// are handled at query time instead.
-pub fn text_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
-}
-
-/// `CheckoutApiHighLatency` → `CheckoutApiHighLatency Checkout Api High Latency`, so an alert
-/// is found by its full name and by its words.
-pub fn split_camel(name: &str) -> String {
-    let mut words = String::with_capacity(name.len() * 2);
-    let chars: Vec<char> = name.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        let boundary = i > 0
-            && c.is_uppercase()
-            && (chars[i - 1].is_lowercase()
-                || chars[i - 1].is_ascii_digit()
-                || chars.get(i + 1).is_some_and(|n| n.is_lowercase())
-                    && chars[i - 1].is_uppercase());
-        if boundary || (*c == '_' || *c == ':') {
-            words.push(' ');
-        }
-        if *c != '_' && *c != ':' {
-            words.push(*c);
-        }
-    }
-    format!("{name} {words}")
-}
-
-/// A stable 64-bit key for a runbook id.
-pub fn runbook_key(stem: &str) -> u64 {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(stem.as_bytes());
-    u64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
-}
-
-/// A 64-bit key for a file version (from its SHA-256 hex), so a hit from an index that is a
-/// moment ahead of the catalog is recognised and skipped.
-pub fn version_key(hash: &str) -> u64 {
-    u64::from_str_radix(hash.get(..16).unwrap_or("0"), 16).unwrap_or(0)
 }
 
 #[derive(Serialize, Deserialize, Default)]

@@ -16,6 +16,7 @@ pub mod query;
 pub mod reader_stats;
 pub mod search;
 pub mod snippets;
+pub mod terms;
 pub mod watch;
 
 pub use library::{AlertTarget, RunbookLibrary};

@@ -18,11 +18,12 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, Term};
 
 use super::catalog::{Catalog, Runbook};
-use super::index::{Fields, IndexError, RunbookIndex, text_analyzer, version_key};
+use super::index::{Fields, IndexError, RunbookIndex};
 use super::names::GroupName;
 use super::query::ParsedQuery;
 use super::reader_stats::ReaderStats;
 use super::snippets::{SnippetText, Snippets};
+use super::terms::{analyze, term_query, version_key};
 
 /// Sections looked at when grouping by runbook.
 const GROUPING_WINDOW: usize = 200;
@@ -547,24 +548,6 @@ fn access_query(f: &Fields, groups: &[GroupName]) -> Box<dyn Query> {
         any.push((Occur::Should, term_query(f.groups, g.as_ref())));
     }
     Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
-}
-
-pub(super) fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ))
-}
-
-/// Tokens of `text` as the index stores them.
-pub fn analyze(text: &str) -> Vec<String> {
-    let mut analyzer = text_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(token) = stream.next() {
-        out.push(token.text.clone());
-    }
-    out
 }
 
 /// `timeout` → timeout, timeouts; `timeouts` → timeouts, timeout; `caches` → caches, cache, cach.

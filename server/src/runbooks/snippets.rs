@@ -9,7 +9,7 @@ use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
 
 use super::index::{Fields, IndexError};
-use super::search::{analyze, term_query};
+use super::terms::{analyze, term_query};
 
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 180;

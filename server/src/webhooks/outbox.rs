@@ -46,7 +46,7 @@ pub fn body(notice: &Notice<'_>) -> Value {
             "template": {"id": r.template_id, "version": r.template_version},
             "kind": r.kind,
             "tier": r.tier,
-            "status": r.status,
+            "status": r.status.as_str(),
             "requester": {"subject": r.requester, "name": r.requester_name},
             "needs_approval": notice.waiting_for.is_some(),
             "waiting_for": notice.waiting_for,
