@@ -373,23 +373,9 @@ pub fn token_create(config: &Config, req: &TokenRequest<'_>) -> ExitCode {
             created_by: "cli".into(),
         };
         let operator = cli_operator(&roles);
-        let result = async {
-            let txn = crate::db::begin_write(&db).await?;
-            let (id, token) = store.create(&txn, &new).await?;
-            let event = Event::new(Some(&operator), "token.create", format!("token:{id}"))
-                .origin(&Origin::cli())
-                .details(serde_json::json!({
-                    "name": new.name,
-                    "owner": new.owner,
-                    "groups": new.groups,
-                    "scopes": new.scopes.iter().map(|s| s.name()).collect::<Vec<_>>(),
-                    "ttl": req.ttl,
-                }));
-            audit.append(&txn, &event).await?;
-            txn.commit().await?;
-            Ok::<_, sea_orm::DbErr>((id, token))
-        }
-        .await;
+        let result = store
+            .issue(&audit, &operator, &Origin::cli(), &new, req.ttl)
+            .await;
         match result {
             Ok((id, token)) => {
                 eprintln!(

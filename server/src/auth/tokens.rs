@@ -17,6 +17,7 @@ use super::Identity;
 use super::roles::RoleMap;
 use super::scopes::Scope;
 use super::users::{self, Standing};
+use crate::audit::{AuditLog, Event, Origin};
 use crate::entities::api_token;
 use crate::runbooks::names::GroupName;
 
@@ -147,6 +148,50 @@ impl TokenStore {
 
     /// Creates a token inside `conn` (the caller's transaction, with its audit event);
     /// returns its id and the token text, which is shown once and never stored.
+    /// Issues a token and records who issued it, in one transaction; returns its id and
+    /// the secret (shown once, stored only as a hash). `ttl` is the lifetime as asked for.
+    pub async fn issue(
+        &self,
+        audit: &AuditLog,
+        by: &Identity,
+        origin: &Origin,
+        new: &NewToken,
+        ttl: &str,
+    ) -> Result<(String, String), DbErr> {
+        let txn = crate::db::begin_write(&self.db).await?;
+        let (id, token) = self.create(&txn, new).await?;
+        let event = Event::new(Some(by), "token.create", format!("token:{id}"))
+            .origin(origin)
+            .details(serde_json::json!({
+                "name": new.name,
+                "owner": new.owner,
+                "groups": new.groups,
+                "scopes": new.scopes.iter().map(|s| s.name()).collect::<Vec<_>>(),
+                "ttl": ttl,
+            }));
+        audit.append(&txn, &event).await?;
+        txn.commit().await?;
+        Ok((id, token))
+    }
+
+    /// Revokes a token and records it, in one transaction; whether it was still live.
+    pub async fn withdraw(
+        &self,
+        audit: &AuditLog,
+        by: &Identity,
+        origin: &Origin,
+        id: &str,
+    ) -> Result<bool, DbErr> {
+        let txn = crate::db::begin_write(&self.db).await?;
+        let revoked = self.revoke(&txn, id).await?;
+        if revoked {
+            let event = Event::new(Some(by), "token.revoke", format!("token:{id}")).origin(origin);
+            audit.append(&txn, &event).await?;
+        }
+        txn.commit().await?;
+        Ok(revoked)
+    }
+
     pub async fn create(
         &self,
         conn: &impl ConnectionTrait,

@@ -23,7 +23,7 @@ use crate::auth::Identity;
 use crate::auth::dev_login;
 use crate::auth::oidc::{LOGIN_TTL_SECS, OidcError, PendingLogin};
 use crate::auth::session::COOKIE;
-use crate::auth::users;
+use crate::auth::signin::Accounts;
 use crate::error::AppError;
 use crate::routes::caller::{cookie_value, session_token};
 use crate::routes::urlencode;
@@ -105,51 +105,26 @@ fn expired(state: &AppState, name: &'static str, path: &'static str) -> HeaderVa
     )
 }
 
-/// Starts a session for `who` after ending any previous one (the id is rotated at every
-/// sign-in); the session and its audit event commit together. A deactivated person gets
-/// `None` (and a recorded refusal) instead.
+/// Starts a session for `who` (see [`Accounts::sign_in`]).
 async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
     principal: &Principal,
     who: &Identity,
 ) -> Result<Option<String>, AppError> {
-    let txn = crate::db::begin_write(&state.db).await.map_err(internal)?;
-    let standing = users::record_signin(&txn, &who.subject, &who.name)
+    accounts(state)
+        .sign_in(who, &principal.origin, session_token(headers).as_deref())
         .await
-        .map_err(internal)?;
-    if let users::Standing::Deactivated { at, by } = standing {
-        txn.rollback().await.map_err(internal)?;
-        let event = Event::new(Some(who), "signin", format!("user:{}", who.subject))
-            .outcome(Outcome::Denied)
-            .origin(&principal.origin)
-            .details(serde_json::json!({
-                "reason": "deactivated",
-                "deactivated_at": at.to_rfc3339(),
-                "deactivated_by": by,
-            }));
-        state.audit.record_or_log(&state.db, &event).await;
-        return Ok(None);
+        .map_err(internal)
+}
+
+fn accounts(state: &AppState) -> Accounts<'_> {
+    Accounts {
+        db: &state.db,
+        audit: &state.audit,
+        sessions: &state.sessions,
+        tokens: &state.tokens,
     }
-    if let Some(old) = session_token(headers) {
-        state.sessions.end(&txn, &old).await.map_err(internal)?;
-    }
-    let token = state.sessions.create(&txn, who).await.map_err(internal)?;
-    let narrowed = state
-        .tokens
-        .narrow_groups(&txn, &who.subject, &who.groups)
-        .await
-        .map_err(internal)?;
-    let event = Event::new(Some(who), "signin", format!("user:{}", who.subject))
-        .origin(&principal.origin)
-        .details(serde_json::json!({
-            "groups": who.groups,
-            "roles": who.roles.names(),
-            "tokens_narrowed": narrowed,
-        }));
-    state.audit.append(&txn, &event).await.map_err(internal)?;
-    txn.commit().await.map_err(internal)?;
-    Ok(Some(token))
 }
 
 fn internal(err: sea_orm::DbErr) -> AppError {
@@ -312,14 +287,10 @@ async fn signout(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     if let Some(token) = session_token(&headers) {
-        let txn = crate::db::begin_write(&state.db).await.map_err(internal)?;
-        let ended = state.sessions.end(&txn, &token).await.map_err(internal)?;
-        if ended && let Some(who) = &principal.who {
-            let event = Event::new(Some(who), "signout", format!("user:{}", who.subject))
-                .origin(&principal.origin);
-            state.audit.append(&txn, &event).await.map_err(internal)?;
-        }
-        txn.commit().await.map_err(internal)?;
+        accounts(&state)
+            .sign_out(principal.who.as_ref(), &principal.origin, &token)
+            .await
+            .map_err(internal)?;
     }
     let at_provider = match (&state.oidc, &principal.who) {
         (Some(oidc), Some(who)) if who.auth_method == "oidc" => oidc.logout_url().await,

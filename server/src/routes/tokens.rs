@@ -16,7 +16,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::access::Principal;
-use crate::audit::Event;
 use crate::auth::Identity;
 use crate::auth::authz::{Action, Resource};
 use crate::auth::scopes::Scope;
@@ -132,18 +131,11 @@ async fn create_token(
         )
         .await?;
     let new = new_token(who, req)?;
-    let txn = crate::db::begin_write(&state.db).await.map_err(db_err)?;
-    let (id, token) = state.tokens.create(&txn, &new).await.map_err(db_err)?;
-    let event = Event::new(Some(who), "token.create", format!("token:{id}"))
-        .origin(&principal.origin)
-        .details(json!({
-            "name": new.name,
-            "scopes": new.scopes.iter().map(|s| s.name()).collect::<Vec<_>>(),
-            "owner": new.owner,
-            "ttl": req.ttl,
-        }));
-    state.audit.append(&txn, &event).await.map_err(db_err)?;
-    txn.commit().await.map_err(db_err)?;
+    let (id, token) = state
+        .tokens
+        .issue(&state.audit, who, &principal.origin, &new, &req.ttl)
+        .await
+        .map_err(db_err)?;
     Ok((id, token, chrono::Utc::now() + new.ttl))
 }
 
@@ -230,13 +222,11 @@ async fn revoke_token(state: &AppState, principal: &Principal, id: &str) -> Resu
             crate::access::Denied::Forbidden => AppError::NotFound,
             d => AppError::from(d),
         })?;
-    let txn = crate::db::begin_write(&state.db).await.map_err(db_err)?;
-    if state.tokens.revoke(&txn, id).await.map_err(db_err)? {
-        let event =
-            Event::new(Some(who), "token.revoke", format!("token:{id}")).origin(&principal.origin);
-        state.audit.append(&txn, &event).await.map_err(db_err)?;
-    }
-    txn.commit().await.map_err(db_err)?;
+    state
+        .tokens
+        .withdraw(&state.audit, who, &principal.origin, id)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
