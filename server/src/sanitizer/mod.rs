@@ -25,7 +25,7 @@ use regex::Regex;
 pub use category::Category;
 use detectors::{Check, Reads, Spec};
 use lines::line_around;
-use resolve::{Candidate, drop_inside_placeholders, glued_before, placeholder_len, resolve};
+use resolve::{Candidate, drop_inside_placeholders, placeholder_len, resolve};
 
 /// Bump when detection changes; recorded with what was sanitized.
 pub const VERSION: &str = "3";
@@ -307,7 +307,6 @@ impl Sanitizer {
 
     /// Candidates in the lines of `done.text` that hold a placeholder, in input offsets.
     fn look_again(&self, done: &Sanitized) -> Vec<Candidate> {
-        let out = done.text.as_bytes();
         // Each placeholder in the output: (start, end, how much the output has grown by its
         // end), so an output offset maps back to the input with one binary search.
         let mut placeholders = Vec::with_capacity(done.findings.len());
@@ -325,10 +324,11 @@ impl Sanitizer {
         };
         let mut more = Vec::new();
         let mut line_end = 0;
-        for &(start, end, _) in &placeholders {
-            let glued = glued_before(&out[..start])
-                || out.get(end).is_some_and(|c| !c.is_ascii_whitespace());
-            if start < line_end || !glued {
+        // Every line with a placeholder, glued to its neighbours or not: a mask can change how
+        // a detector reads the rest of the line (a key's value no longer runs on to the next
+        // `key:`), as the fuzzer found with `Secret…:key: tp://….p_key: #q8Xz…`.
+        for &(start, _, _) in &placeholders {
+            if start < line_end {
                 continue;
             }
             let (ls, end, _) = line_around(&done.text, start);

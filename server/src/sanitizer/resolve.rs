@@ -5,13 +5,6 @@ use regex::Regex;
 
 use super::{Finding, Sanitized};
 
-/// Whether masking what follows `before` can change what a pattern sees in it: when text
-/// touches the placeholder rather than a space or line start, a value or key may end there that
-/// a check judged differently while the masked text was still in place.
-pub(super) fn glued_before(before: &[u8]) -> bool {
-    before.last().is_some_and(|c| !c.is_ascii_whitespace())
-}
-
 const PLACEHOLDER_OPEN: &str = "[REDACTED:";
 
 /// The length of the placeholder written for `category` (with a pseudonym tag or not).

@@ -427,6 +427,7 @@ fn fuzzer_findings_stay_idempotent() {
         "a.key: LS0tLS1//registrCRUdJTiBFy.npa\0QyBQUs.org/:_atthToken=npmkl_abcJefWg",
         "curl -curl -( key: LS0troy:SuTELTOKEN=hvs.CAESIJlWysql --partitionqse-",
         "call +44 20 4+44 20 4+44 20 4+44 20 4+44 20 4+44 20 4+44 20 4+44 20 467 now",
+        "DATABASE_UAuthoriza|ion: Tokenzbes: Secretisab:key: tp://checkout.pq8Xz2LmP0v_key: #q8Xz2LmP0vwY:keyd032",
     ] {
         let once = masked(input);
         assert_eq!(masked(&once), once, "from {input:?}");
