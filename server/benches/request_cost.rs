@@ -161,12 +161,14 @@ fn markdown_parts(small: usize) {
             let md = repeat_to(unit, bytes);
             let mut html = String::new();
             let render = time(|| {
-                let parser = pulldown_cmark::Parser::new_ext(&md, pulldown_cmark::Options::all());
+                let parser =
+                    pulldown_cmark::Parser::new_ext(&md, server::runbooks::document::options());
                 let mut out = String::new();
                 pulldown_cmark::html::push_html(&mut out, parser);
                 out
             });
-            let parser = pulldown_cmark::Parser::new_ext(&md, pulldown_cmark::Options::all());
+            let parser =
+                pulldown_cmark::Parser::new_ext(&md, server::runbooks::document::options());
             pulldown_cmark::html::push_html(&mut html, parser);
             let gauge = time(|| server::runbooks::nesting::too_deep_at(&html));
             let clean = if std::env::var_os("GATEHOUSE_BENCH_NO_AMMONIA").is_some() {

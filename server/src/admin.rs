@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::audit::checkpoint::SignedCheckpoint;
 use crate::audit::signing::{AuditKey, parse_public_key, public_key_text};
 use crate::audit::verify::{Against, Anchor, verify};
-use crate::audit::{AuditLog, Event, Origin};
+use crate::audit::{AuditLog, Origin};
 use crate::auth::Identity;
 use crate::auth::roles::RoleMap;
 use crate::auth::scopes::Scope;
@@ -424,27 +424,18 @@ fn change_standing(
     };
     with_database(config, |db| async move {
         let operator = cli_operator(&config.roles);
-        let (action, verb) = if deactivate {
-            ("user.deactivate", "deactivated")
-        } else {
-            ("user.reactivate", "reactivated")
-        };
-        let result = async {
-            let txn = crate::db::begin_write(&db).await?;
-            let changed = if deactivate {
-                users::deactivate(&txn, subject, &operator.subject, reason).await?
+        let result = users::set_standing(
+            &db,
+            &audit,
+            &operator,
+            &Origin::cli(),
+            subject,
+            if deactivate {
+                users::Change::Deactivate { reason }
             } else {
-                users::reactivate(&txn, subject).await?
-            };
-            if changed {
-                let event = Event::new(Some(&operator), action, format!("user:{subject}"))
-                    .origin(&Origin::cli())
-                    .details(serde_json::json!({ "reason": reason }));
-                audit.append(&txn, &event).await?;
-            }
-            txn.commit().await?;
-            Ok::<bool, sea_orm::DbErr>(changed)
-        }
+                users::Change::Reactivate
+            },
+        )
         .await;
         match result {
             Ok(true) if deactivate => {
@@ -454,7 +445,7 @@ fn change_standing(
                 ExitCode::SUCCESS
             }
             Ok(true) => {
-                println!("{subject} {verb}: they may sign in again");
+                println!("{subject} reactivated: they may sign in again");
                 ExitCode::SUCCESS
             }
             Ok(false) if deactivate => {

@@ -7,6 +7,7 @@ use sea_orm::{
     Set, sea_query::OnConflict,
 };
 
+use crate::audit::{AuditLog, Event, Origin};
 use crate::entities::{session, user};
 
 /// Whether someone may act.
@@ -152,6 +153,42 @@ pub async fn reactivate(conn: &impl ConnectionTrait, subject: &str) -> Result<bo
     active.deactivation_reason = Set(None);
     active.update(conn).await?;
     Ok(true)
+}
+
+/// What an admin changes about someone's standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change<'a> {
+    Deactivate { reason: Option<&'a str> },
+    Reactivate,
+}
+
+/// Changes someone's standing and records who did it, in one transaction; whether anything
+/// changed (deactivating the deactivated, or reactivating the active, changes nothing).
+pub async fn set_standing(
+    db: &sea_orm::DatabaseConnection,
+    audit: &AuditLog,
+    by: &super::Identity,
+    origin: &Origin,
+    subject: &str,
+    change: Change<'_>,
+) -> Result<bool, DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    let (changed, action, reason) = match change {
+        Change::Deactivate { reason } => (
+            deactivate(&txn, subject, &by.subject, reason).await?,
+            "user.deactivate",
+            reason,
+        ),
+        Change::Reactivate => (reactivate(&txn, subject).await?, "user.reactivate", None),
+    };
+    if changed {
+        let event = Event::new(Some(by), action, format!("user:{subject}"))
+            .origin(origin)
+            .details(serde_json::json!({ "reason": reason }));
+        audit.append(&txn, &event).await?;
+    }
+    txn.commit().await?;
+    Ok(changed)
 }
 
 /// Everyone Gatehouse has seen, by subject.

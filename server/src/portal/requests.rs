@@ -188,30 +188,27 @@ pub async fn decide(
     decision: Decision<'_>,
 ) -> Result<RequestView, PortalError> {
     let (who, found) = visible(desk, guard, principal, id).await?;
-    let record = match decision {
+    // Approving and rejecting ask `can`, so a denial is audited like any other; cancelling
+    // is the requester's own (the desk checks that).
+    let decider = match decision {
+        Decision::Cancel => who,
         Decision::Approve | Decision::Reject { .. } => {
-            // Every decision asks `can`, so a denial is audited like any other.
             let owners = found.owners();
+            let resource = Resource::Request {
+                tier: tier_of(&found.request),
+                owners: &owners,
+            };
             let target = format!("request:{id}");
-            let who = guard
-                .require(
-                    principal,
-                    Action::DecideRequests,
-                    Resource::Request {
-                        tier: tier_of(&found.request),
-                        owners: &owners,
-                    },
-                    &target,
-                )
-                .await?;
-            match decision {
-                Decision::Reject { reason } => {
-                    desk.reject(who, &principal.origin, id, reason).await?
-                }
-                _ => desk.approve(who, &principal.origin, id).await?,
-            }
+            guard
+                .require(principal, Action::DecideRequests, resource, &target)
+                .await?
         }
-        Decision::Cancel => desk.cancel(who, &principal.origin, id).await?,
+    };
+    let origin = &principal.origin;
+    let record = match decision {
+        Decision::Approve => desk.approve(decider, origin, id).await?,
+        Decision::Reject { reason } => desk.reject(decider, origin, id, reason).await?,
+        Decision::Cancel => desk.cancel(decider, origin, id).await?,
     };
     Ok(to_view(who, &record, desk))
 }

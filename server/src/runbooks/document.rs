@@ -32,7 +32,8 @@ pub struct Document {
     pub html: String,
 }
 
-fn options() -> Options {
+/// The Markdown extensions runbooks use (also what the request-cost bench parses with).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
