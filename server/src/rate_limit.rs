@@ -9,7 +9,23 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use crate::config::RateLimits;
+use crate::settings::{ConfigError, Settings};
+
+/// Requests allowed per minute and client address, per area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    pub signin_per_minute: u32,
+    pub api_per_minute: u32,
+}
+
+impl RateLimits {
+    pub fn read(s: &mut Settings) -> Result<Self, ConfigError> {
+        Ok(Self {
+            signin_per_minute: s.number("rate_limit_signin_per_minute", 30, 1..=100_000)? as u32,
+            api_per_minute: s.number("rate_limit_api_per_minute", 600, 1..=1_000_000)? as u32,
+        })
+    }
+}
 
 /// Keys kept before idle ones are dropped.
 const MAX_KEYS: usize = 50_000;

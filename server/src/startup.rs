@@ -20,10 +20,12 @@ use crate::deployments::Intake;
 use crate::drafts::review::DraftDesk;
 use crate::drafts::revisions;
 use crate::metrics::Metrics;
+use crate::periodic::{self, Start};
 use crate::policy::PolicySet;
 use crate::portal::PortalService;
 use crate::rate_limit::Limiters;
-use crate::requests::desk::{RequestDesk, spawn_expiry};
+use crate::requests::desk::RequestDesk;
+use crate::requests::expiry::spawn_expiry;
 use crate::requests::preview::Planner;
 use crate::runbooks::{RunbookLibrary, watch};
 use crate::state::AppState;
@@ -284,28 +286,28 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let sessions = self.state.sessions.clone();
-        tokio::spawn(async move {
-            let every = std::time::Duration::from_secs(600);
-            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-            loop {
-                tick.tick().await;
-                if let Err(err) = sessions.purge_expired().await {
-                    tracing::warn!(error = %err, "purging expired sessions failed");
-                }
-            }
-        });
+        let purge = periodic::every(
+            "purging expired sessions",
+            std::time::Duration::from_secs(600),
+            Start::AfterOnePeriod,
+            move || {
+                let sessions = sessions.clone();
+                async move { sessions.purge_expired().await.map(drop) }
+            },
+        );
         // Sign the head (signed at start by `build`) often enough that the unsigned tail stays
         // well inside what `audit verify` accepts (audit::log::SIGN_WITHIN), and once more at a
         // clean stop.
         let (audit, db) = (self.state.audit.clone(), self.state.db.clone());
-        let signer = tokio::spawn(async move {
-            let every = crate::audit::log::SIGN_TICK;
-            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-            loop {
-                tick.tick().await;
-                sign_audit_head(&audit, &db).await;
-            }
-        });
+        let signer = periodic::every(
+            "writing an audit checkpoint",
+            crate::audit::log::SIGN_TICK,
+            Start::AfterOnePeriod,
+            move || {
+                let (audit, db) = (audit.clone(), db.clone());
+                async move { audit.checkpoint(&db).await.map(drop) }
+            },
+        );
         // The handlers are installed before "listening" is logged: a supervisor that signals
         // as soon as it reads that line must get a graceful stop, not the default kill.
         let stop = shutdown_signal()?;
@@ -317,6 +319,7 @@ impl Application {
         )
         .with_graceful_shutdown(stop)
         .await?;
+        purge.abort();
         signer.abort();
         sign_audit_head(&self.state.audit, &self.state.db).await;
         tracing::info!("Gatehouse stopped");

@@ -2,8 +2,28 @@
 
 use tracing_subscriber::EnvFilter;
 
-use crate::config::LogFormat;
 use crate::sanitizer::log_guard::SanitizingStderr;
+use crate::settings::{ConfigError, Settings, env_name, invalid};
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    pub fn read(s: &mut Settings) -> Result<Self, ConfigError> {
+        match s.text("log_format")?.as_deref().map(str::trim) {
+            None | Some("text") => Ok(Self::Text),
+            Some("json") => Ok(Self::Json),
+            Some(other) => Err(invalid(
+                env_name("log_format"),
+                format!("`{other}` is not `text` or `json`"),
+            )),
+        }
+    }
+}
 
 /// Installs the global subscriber, writing to stderr through the sanitizer (no log line
 /// carries a secret, personal data or internal address). `RUST_LOG` overrides the levels.

@@ -283,7 +283,7 @@ fn an_unreachable_identity_provider_is_a_clear_error_and_the_rest_keeps_working(
         let issuer = format!("http://{}", dead.local_addr().expect("addr"));
         drop(dead);
         let app = TestApp::spawn_with(|c| {
-            c.oidc = Some(server::config::OidcConfig {
+            c.oidc = Some(server::auth::settings::OidcConfig {
                 issuer,
                 client_id: "gatehouse".into(),
                 client_secret: "not-a-real-secret".to_string().into(),
@@ -336,7 +336,7 @@ fn behind_a_proxy_limits_and_audit_use_the_forwarded_client() {
             c.trust_forwarded_for = true;
             // Behind a proxy the portal refuses to start without single sign-on; the
             // provider is never reached here.
-            c.oidc = Some(server::config::OidcConfig {
+            c.oidc = Some(server::auth::settings::OidcConfig {
                 issuer: "http://127.0.0.1:9".into(),
                 client_id: "gatehouse".into(),
                 client_secret: secrecy::SecretString::from("unused-client-secret"),

@@ -7,6 +7,7 @@ pub mod oidc;
 pub mod roles;
 pub mod scopes;
 pub mod session;
+pub mod settings;
 pub mod signin;
 pub mod tokens;
 pub mod users;

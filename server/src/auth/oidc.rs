@@ -23,7 +23,7 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::config::OidcConfig;
+use super::settings::OidcConfig;
 use crate::runbooks::names::GroupName;
 
 /// After a failed discovery, wait this long before asking the provider again.

@@ -20,7 +20,29 @@ use crate::entities::{deployment, draft};
 use crate::runbooks::RunbookLibrary;
 use crate::runbooks::names::{GroupName, ServiceName};
 use crate::sanitizer::Sanitizer;
+use crate::settings::{ConfigError, Settings, invalid};
 use notes::Notes;
+
+/// `[deployments]` as written: `services`, those that may report deployments although no
+/// runbook names them yet.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    #[serde(default)]
+    services: Vec<String>,
+}
+
+/// The services the `[deployments]` table adds, each name checked.
+pub fn configured_services(s: &mut Settings) -> Result<Vec<ServiceName>, ConfigError> {
+    let raw: RawSection = s.table("deployments")?;
+    raw.services
+        .iter()
+        .map(|name| {
+            ServiceName::parse(name)
+                .map_err(|e| invalid("deployments.services", format!("`{name}`: {e}")))
+        })
+        .collect()
+}
 
 /// Services that may report deployments: those a runbook names, and those configured.
 pub fn known_services(

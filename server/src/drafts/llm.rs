@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use url::Url;
 
 use super::edit;
 use crate::runbooks::catalog::Runbook;
 use crate::runbooks::names::RunbookStem;
 use crate::sanitizer::Sanitizer;
+use crate::settings::{ConfigError, Settings, invalid};
 
 /// Recorded as the drafter of drafts it wrote.
 pub const NAME: &str = "openai-compatible";
@@ -21,13 +23,65 @@ pub const NAME: &str = "openai-compatible";
 #[derive(Debug, Clone)]
 pub struct LlmConfig {
     /// The API base, e.g. `https://api.openai.com/v1`; `/chat/completions` is appended.
-    pub url: url::Url,
+    pub url: Url,
     pub model: String,
     pub api_key: Option<SecretString>,
     /// The whole exchange, answer included, must finish within this.
     pub timeout: Duration,
     /// Whether restricted runbooks may be sent to the model (off unless configured).
     pub send_restricted: bool,
+}
+
+impl LlmConfig {
+    /// The drafter's section: a URL turns it on, and then a model is required. The key
+    /// comes only from the environment.
+    pub fn read(s: &mut Settings) -> Result<Option<Self>, ConfigError> {
+        let url = s.text("drafter_url")?;
+        let model = s.text("drafter_model")?;
+        let api_key = s.secret(
+            "drafter_api_key",
+            "holds the drafter's API key",
+            "Remove it and set GATEHOUSE_DRAFTER_API_KEY",
+        )?;
+        let seconds = s.number("drafter_timeout_seconds", 30, 1..=600)?;
+        let send_restricted = s.flag("drafter_send_restricted")?;
+        let Some(url) = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()) else {
+            if model.is_some() || api_key.is_some() {
+                return Err(invalid(
+                    "GATEHOUSE_DRAFTER_URL",
+                    "a drafter model or key is set without a URL; set the chat-completions base URL, like https://api.openai.com/v1",
+                ));
+            }
+            return Ok(None);
+        };
+        let parsed = Url::parse(&url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or_else(|| {
+            invalid(
+                "GATEHOUSE_DRAFTER_URL",
+                "use the http(s) base URL of an OpenAI-compatible API, like https://api.openai.com/v1",
+            )
+        })?;
+        let model = model
+            .map(|m| m.trim().to_string())
+            .filter(|m| !m.is_empty())
+            .ok_or_else(|| {
+                invalid(
+                    "GATEHOUSE_DRAFTER_MODEL",
+                    "required with GATEHOUSE_DRAFTER_URL: the model name, like gpt-4o-mini",
+                )
+            })?;
+        Ok(Some(Self {
+            url: parsed,
+            model,
+            api_key: api_key
+                .filter(|k| !k.trim().is_empty())
+                .map(|k| SecretString::from(k.trim().to_string())),
+            timeout: Duration::from_secs(seconds as u64),
+            send_restricted,
+        }))
+    }
 }
 
 /// The largest answer read from the model: well above any runbook, far below what could hurt.

@@ -14,6 +14,7 @@ use sea_orm::{
 };
 
 use crate::entities::runbook_revision;
+use crate::periodic::{self, Start};
 use crate::runbooks::RunbookLibrary;
 use crate::runbooks::catalog::content_hash;
 
@@ -135,28 +136,20 @@ pub fn spawn_sync(
     library: Arc<RunbookLibrary>,
     every: Duration,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match apply_new(&db, library.dir()).await {
-                Ok(0) => {}
-                Ok(n) => {
-                    tracing::info!(files = n, "applied runbook revisions from the database");
-                    let library = library.clone();
-                    match tokio::task::spawn_blocking(move || library.refresh()).await {
-                        Ok(Ok(_)) => {}
-                        Ok(Err(err)) => {
-                            tracing::error!(error = %err, "re-indexing after revisions failed")
-                        }
-                        Err(err) => tracing::error!(error = %err, "re-indexing task panicked"),
-                    }
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "applying runbook revisions failed; will retry")
-                }
+    periodic::every("applying runbook revisions", every, Start::Now, move || {
+        let (db, library) = (db.clone(), library.clone());
+        async move {
+            let files = apply_new(&db, library.dir()).await?;
+            if files == 0 {
+                return Ok(());
             }
+            tracing::info!(files, "applied runbook revisions from the database");
+            match tokio::task::spawn_blocking(move || library.refresh()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(err)) => tracing::error!(error = %err, "re-indexing after revisions failed"),
+                Err(err) => tracing::error!(error = %err, "re-indexing task panicked"),
+            }
+            Ok::<_, SyncError>(())
         }
     })
 }

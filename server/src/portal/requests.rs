@@ -16,7 +16,9 @@ use crate::access::{Guard, Principal};
 use crate::auth::Identity;
 use crate::auth::authz::{Action, Resource, can};
 use crate::entities::request;
-use crate::requests::desk::{RequestDesk, RequestError, RequestRecord};
+use crate::requests::desk::RequestDesk;
+use crate::requests::error::RequestError;
+use crate::requests::record::RequestRecord;
 use crate::requests::{rules, tier};
 
 impl From<RequestError> for PortalError {

@@ -1,8 +1,10 @@
-//! Requests and their state machine: pending → approved | rejected | cancelled | expired
-//! (approved → fulfilled comes with bundles). Every transition is one transaction with its
-//! audit event. The audit append serializes writers on every replica, and each update is
-//! conditional on the state it was decided from, so two approvers at once, or an approval
-//! racing a cancel, end in exactly one valid state with every event recorded.
+//! The request desk: where requests are submitted, fulfilled and read. Its state machine
+//! (pending → approved | rejected | cancelled | expired, approved → fulfilled) is in
+//! [`super::status`]; decisions are in [`super::decide`] and the timer in [`super::expiry`].
+//! Every transition is one transaction with its audit event. The audit append serializes
+//! writers on every replica, and each update is conditional on the state it was decided
+//! from, so two approvers at once, or an approval racing a cancel, end in exactly one valid
+//! state with every event recorded.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,117 +17,24 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use crate::audit::{AuditLog, Event, Origin, Outcome};
+use crate::audit::{AuditLog, Event, Origin};
 use crate::auth::Identity;
-use crate::catalog::params::FieldErrors;
-use crate::entities::{approval, request, request_event, webhook_delivery};
-use crate::policy::{Finding, Level, PolicyError};
+use crate::entities::{approval, request};
+use crate::policy::Level;
 use crate::webhooks::WebhookConfig;
 use crate::webhooks::outbox::{self, Notice, ResendError};
 
+use super::error::RequestError;
+use super::limits::Limits;
 use super::preview::{Planner, Preview, PreviewError};
-use super::rules::{self, ApproverRole};
+use super::record::{RequestRecord, add_event, load, settle};
+use super::rules;
 use super::status::RequestStatus;
 
 /// The longest rejection reason kept, in characters.
 pub const MAX_REASON: usize = 2000;
 /// The actor of what the portal does by itself (automatic approval, expiry).
 pub const SYSTEM: &str = "gatehouse";
-
-/// Time limits and sandbox quotas.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// A pending request expires after this.
-    pub pending_ttl: Duration,
-    /// Active sandboxes (and their size units) one person may hold.
-    pub user_active: u32,
-    pub user_units: u32,
-    /// The same for a team (the requester's first `team-*` group).
-    pub team_active: u32,
-    pub team_units: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            pending_ttl: Duration::days(7),
-            user_active: 3,
-            user_units: 8,
-            team_active: 10,
-            team_units: 24,
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum RequestError {
-    #[error("no template `{0}` in the catalog")]
-    UnknownTemplate(String),
-    #[error("some parameters are not valid: {}", describe_fields(.0))]
-    Invalid(FieldErrors),
-    #[error("blocked by policy: {}", describe_denials(.0))]
-    Blocked(Vec<Finding>),
-    #[error("{0}")]
-    Quota(String),
-    #[error("not found")]
-    NotFound,
-    #[error("{0}")]
-    Refused(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("the template could not render: {0}")]
-    Render(String),
-    #[error(transparent)]
-    Policy(#[from] PolicyError),
-    #[error(transparent)]
-    Database(#[from] DbErr),
-}
-
-fn describe_fields(errors: &FieldErrors) -> String {
-    errors
-        .0
-        .iter()
-        .map(|(k, v)| format!("{k}: {v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn describe_denials(findings: &[Finding]) -> String {
-    findings
-        .iter()
-        .filter(|f| f.level == Level::Deny)
-        .map(|f| match &f.fix {
-            Some(fix) => format!("{}/{}: {} Fix: {}", f.policy, f.rule, f.message, fix),
-            None => format!("{}/{}: {}", f.policy, f.rule, f.message),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// A request with its timeline and the approvals that counted.
-#[derive(Debug, Clone)]
-pub struct RequestRecord {
-    pub request: request::Model,
-    pub events: Vec<request_event::Model>,
-    pub approvals: Vec<approval::Model>,
-    /// Its webhook notifications and how their delivery went.
-    pub deliveries: Vec<webhook_delivery::Model>,
-}
-
-impl RequestRecord {
-    pub fn owners(&self) -> Vec<String> {
-        serde_json::from_str(&self.request.owners).unwrap_or_default()
-    }
-
-    pub fn roles(&self) -> Vec<ApproverRole> {
-        self.approvals
-            .iter()
-            .filter_map(|a| ApproverRole::parse(&a.as_role))
-            .collect()
-    }
-}
 
 pub struct RequestDesk {
     pub db: DatabaseConnection,
@@ -283,7 +192,7 @@ impl RequestDesk {
     }
 
     /// approved → fulfilled: the signed bundle, in the approval's transaction.
-    async fn fulfil(
+    pub(super) async fn fulfil(
         &self,
         txn: &DatabaseTransaction,
         id: &str,
@@ -337,7 +246,7 @@ impl RequestDesk {
     }
 
     /// A sandbox request's time to live in hours, by its template's mapping.
-    fn sandbox_hours(&self, r: &request::Model) -> Option<i64> {
+    pub(super) fn sandbox_hours(&self, r: &request::Model) -> Option<i64> {
         let template = self.planner.catalog.get(&r.template_id)?;
         let values = serde_json::from_str(&r.parameters).ok()?;
         crate::policy::input::sandbox_terms(template, &values)
@@ -407,47 +316,6 @@ impl RequestDesk {
         Ok(())
     }
 
-    /// An approval by `who`. Refused for the requester, for anyone without a counting role
-    /// now, and for a second approval by the same person.
-    pub async fn approve(
-        &self,
-        who: &Identity,
-        origin: &Origin,
-        id: &str,
-    ) -> Result<RequestRecord, RequestError> {
-        let result = self.approve_inner(who, origin, id).await;
-        self.note_refusal(who, origin, "request.approval", id, &result)
-            .await;
-        result
-    }
-
-    /// A rejection ends the request; the reason is required.
-    pub async fn reject(
-        &self,
-        who: &Identity,
-        origin: &Origin,
-        id: &str,
-        reason: &str,
-    ) -> Result<RequestRecord, RequestError> {
-        let result = self.reject_inner(who, origin, id, reason).await;
-        self.note_refusal(who, origin, "request.reject", id, &result)
-            .await;
-        result
-    }
-
-    /// The requester withdraws a pending request.
-    pub async fn cancel(
-        &self,
-        who: &Identity,
-        origin: &Origin,
-        id: &str,
-    ) -> Result<RequestRecord, RequestError> {
-        let result = self.cancel_inner(who, origin, id).await;
-        self.note_refusal(who, origin, "request.cancel", id, &result)
-            .await;
-        result
-    }
-
     /// Queues a failed webhook delivery of this request again (an operator's repair once
     /// the receiver is fixed), recorded in the audit log in the same transaction.
     pub async fn resend_notification(
@@ -478,285 +346,9 @@ impl RequestDesk {
         Ok(record)
     }
 
-    /// A refused decision rolled its transaction back; the attempt is still recorded.
-    async fn note_refusal<T>(
-        &self,
-        who: &Identity,
-        origin: &Origin,
-        action: &str,
-        id: &str,
-        result: &Result<T, RequestError>,
-    ) {
-        if let Err(RequestError::Refused(reason)) = result {
-            let event = Event::new(Some(who), action, format!("request:{id}"))
-                .outcome(Outcome::Denied)
-                .origin(origin)
-                .details(json!({ "reason": reason }));
-            self.audit.record_or_log(&self.db, &event).await;
-        }
-    }
-
-    async fn approve_inner(
-        &self,
-        who: &Identity,
-        origin: &Origin,
-        id: &str,
-    ) -> Result<RequestRecord, RequestError> {
-        let txn = crate::db::begin_write(&self.db).await?;
-        self.audit
-            .append(
-                &txn,
-                &Event::new(Some(who), "request.approval", format!("request:{id}")).origin(origin),
-            )
-            .await?;
-        let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
-        let r = &record.request;
-        decidable(r, who, Utc::now())?;
-        let tier = r.tier.clamp(1, 3) as u8;
-        let role = rules::counted_role(who, tier, &record.owners()).ok_or_else(|| {
-            RequestError::Refused(match tier {
-                2 => "A tier 2 request is approved by an owner of the template or an approver; you are neither now.".to_string(),
-                _ => "A tier 1 request is approved by approvers, security reviewers and the template's owners; you hold none of these roles now.".to_string(),
-            })
-        })?;
-        if record.approvals.iter().any(|a| a.approver == who.subject) {
-            return Err(RequestError::Conflict(
-                "You already approved this request; each person counts once.".into(),
-            ));
-        }
-        let now = Utc::now();
-        approval::ActiveModel {
-            request_id: Set(id.to_string()),
-            approver: Set(who.subject.clone()),
-            approver_name: Set(who.name.clone()),
-            as_role: Set(role.name().into()),
-            at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| match e.sql_err() {
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => RequestError::Conflict(
-                "You already approved this request; each person counts once.".into(),
-            ),
-            _ => RequestError::Database(e),
-        })?;
-        self.record(
-            &txn,
-            id,
-            "approval",
-            &who.subject,
-            &who.name,
-            Some(format!("Approved as {}.", role.name())),
-        )
-        .await?;
-        let mut roles = record.roles();
-        roles.push(role);
-        if rules::satisfied(tier, &roles) {
-            self.audit
-                .append(
-                    &txn,
-                    &Event::new(Some(who), "request.approve", format!("request:{id}"))
-                        .origin(origin)
-                        .details(json!({"tier": tier, "approvals": roles.len()})),
-                )
-                .await?;
-            let expires = match (r.sandbox_units, self.sandbox_hours(r)) {
-                (None, _) => None,
-                (Some(_), Some(h)) => Some(now + Duration::hours(h)),
-                // Never approve a sandbox that would not expire.
-                (Some(_), None) => {
-                    return Err(RequestError::Render(format!(
-                        "the time to live of this sandbox cannot be read (template `{}`)",
-                        r.template_id
-                    )));
-                }
-            };
-            settle(&txn, id, RequestStatus::Approved, None, now, expires).await?;
-            self.record(
-                &txn,
-                id,
-                "approved",
-                &who.subject,
-                &who.name,
-                Some(format!(
-                    "Approved: {} approval(s) meet the tier {tier} rule.",
-                    roles.len()
-                )),
-            )
-            .await?;
-            self.fulfil(&txn, id, now).await?;
-        }
-        let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
-        txn.commit().await?;
-        Ok(record)
-    }
-
-    async fn reject_inner(
-        &self,
-        who: &Identity,
-        origin: &Origin,
-        id: &str,
-        reason: &str,
-    ) -> Result<RequestRecord, RequestError> {
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > MAX_REASON {
-            return Err(RequestError::BadRequest(format!(
-                "Say why you reject it (1 to {MAX_REASON} characters): the requester reads it."
-            )));
-        }
-        let txn = crate::db::begin_write(&self.db).await?;
-        self.audit
-            .append(
-                &txn,
-                &Event::new(Some(who), "request.reject", format!("request:{id}"))
-                    .origin(origin)
-                    .details(json!({"reason_chars": reason.chars().count()})),
-            )
-            .await?;
-        let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
-        decidable(&record.request, who, Utc::now())?;
-        let tier = record.request.tier.clamp(1, 3) as u8;
-        if rules::counted_role(who, tier, &record.owners()).is_none() {
-            return Err(RequestError::Refused(format!(
-                "You may not decide a tier {tier} request."
-            )));
-        }
-        let now = Utc::now();
-        settle(&txn, id, RequestStatus::Rejected, Some(reason), now, None).await?;
-        self.record(
-            &txn,
-            id,
-            "rejected",
-            &who.subject,
-            &who.name,
-            Some(reason.to_string()),
-        )
-        .await?;
-        let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
-        txn.commit().await?;
-        Ok(record)
-    }
-
-    async fn cancel_inner(
-        &self,
-        who: &Identity,
-        origin: &Origin,
-        id: &str,
-    ) -> Result<RequestRecord, RequestError> {
-        let txn = crate::db::begin_write(&self.db).await?;
-        self.audit
-            .append(
-                &txn,
-                &Event::new(Some(who), "request.cancel", format!("request:{id}")).origin(origin),
-            )
-            .await?;
-        let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
-        if record.request.requester != who.subject {
-            return Err(RequestError::Refused(
-                "Only the requester may cancel a request.".into(),
-            ));
-        }
-        if !record.request.status.is_pending() {
-            return Err(not_pending(&record.request));
-        }
-        let now = Utc::now();
-        settle(&txn, id, RequestStatus::Cancelled, None, now, None).await?;
-        self.record(&txn, id, "cancelled", &who.subject, &who.name, None)
-            .await?;
-        let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
-        txn.commit().await?;
-        Ok(record)
-    }
-
-    /// Expires pending requests past their time and records sandboxes past their TTL.
-    /// Safe on every replica at once: each change is conditional.
-    pub async fn expire_due(&self, now: DateTime<Utc>) -> Result<usize, DbErr> {
-        let mut done = 0;
-        let due = request::Entity::find()
-            .filter(request::Column::Status.eq(RequestStatus::Pending))
-            .filter(request::Column::PendingUntil.lte(now))
-            .all(&self.db)
-            .await?;
-        for r in due {
-            let txn = crate::db::begin_write(&self.db).await?;
-            self.audit
-                .append(
-                    &txn,
-                    &Event::by_name(
-                        SYSTEM,
-                        "timer",
-                        "request.expire",
-                        format!("request:{}", r.id),
-                    ),
-                )
-                .await?;
-            if settle(&txn, &r.id, RequestStatus::Expired, None, now, None)
-                .await
-                .is_ok()
-            {
-                self.record(
-                    &txn,
-                    &r.id,
-                    "expired",
-                    SYSTEM,
-                    "Gatehouse",
-                    Some("No decision in time.".into()),
-                )
-                .await?;
-                txn.commit().await?;
-                done += 1;
-            }
-        }
-        let ended = request::Entity::find()
-            .filter(request::Column::Kind.eq("sandbox"))
-            .filter(
-                request::Column::Status.is_in([RequestStatus::Approved, RequestStatus::Fulfilled]),
-            )
-            .filter(request::Column::SandboxExpiredAt.is_null())
-            .filter(request::Column::SandboxExpiresAt.lte(now))
-            .all(&self.db)
-            .await?;
-        for r in ended {
-            let txn = crate::db::begin_write(&self.db).await?;
-            self.audit
-                .append(
-                    &txn,
-                    &Event::by_name(
-                        SYSTEM,
-                        "timer",
-                        "sandbox.expire",
-                        format!("request:{}", r.id),
-                    ),
-                )
-                .await?;
-            let changed = request::Entity::update_many()
-                .col_expr(request::Column::SandboxExpiredAt, Expr::value(now))
-                .col_expr(request::Column::UpdatedAt, Expr::value(now))
-                .filter(request::Column::Id.eq(r.id.as_str()))
-                .filter(request::Column::SandboxExpiredAt.is_null())
-                .exec(&txn)
-                .await?;
-            if changed.rows_affected == 1 {
-                self.record(
-                    &txn,
-                    &r.id,
-                    "sandbox_expired",
-                    SYSTEM,
-                    "Gatehouse",
-                    Some("The time to live ended; the sandbox is deleted.".into()),
-                )
-                .await?;
-                txn.commit().await?;
-                done += 1;
-            }
-        }
-        Ok(done)
-    }
-
     /// Adds an event to the request's timeline and, in the same transaction, queues its
     /// announcement to every webhook target.
-    async fn record(
+    pub(super) async fn record(
         &self,
         txn: &DatabaseTransaction,
         id: &str,
@@ -831,26 +423,6 @@ impl RequestDesk {
     }
 }
 
-/// Spawns the expiry timer (every `every`), on each replica.
-pub fn spawn_expiry(
-    desk: Arc<RequestDesk>,
-    every: std::time::Duration,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
-            match desk.expire_due(Utc::now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(expired = n, "requests and sandboxes expired"),
-                Err(err) => {
-                    tracing::warn!(error = %err, "expiry sweep failed; retrying at the next tick")
-                }
-            }
-        }
-    })
-}
-
 fn title(preview: &Preview) -> String {
     let name = ["service", "name", "stack"]
         .iter()
@@ -867,114 +439,4 @@ fn sandbox_terms(preview: &Preview) -> Option<(u32, u32)> {
     let units = u32::try_from(terms.get("units")?.as_u64()?).ok()?;
     let hours = u32::try_from(terms.get("ttl_hours")?.as_u64()?).ok()?;
     Some((units, hours))
-}
-
-/// A request someone may still decide: pending, in time, and not their own.
-fn decidable(r: &request::Model, who: &Identity, now: DateTime<Utc>) -> Result<(), RequestError> {
-    if !r.status.is_pending() {
-        return Err(not_pending(r));
-    }
-    if r.pending_until <= now {
-        return Err(RequestError::Conflict(
-            "This request waited too long and has expired; the requester may submit it again."
-                .into(),
-        ));
-    }
-    if r.requester == who.subject {
-        return Err(RequestError::Refused(
-            "You requested this; someone else must decide it.".into(),
-        ));
-    }
-    Ok(())
-}
-
-fn not_pending(r: &request::Model) -> RequestError {
-    RequestError::Conflict(format!(
-        "This request is already {}; nothing more can be decided.",
-        r.status
-    ))
-}
-
-async fn load(txn: &DatabaseTransaction, id: &str) -> Result<Option<RequestRecord>, DbErr> {
-    let Some(request) = request::Entity::find_by_id(id.to_string()).one(txn).await? else {
-        return Ok(None);
-    };
-    let events = request_event::Entity::find()
-        .filter(request_event::Column::RequestId.eq(id))
-        .order_by_asc(request_event::Column::Id)
-        .all(txn)
-        .await?;
-    let approvals = approval::Entity::find()
-        .filter(approval::Column::RequestId.eq(id))
-        .order_by_asc(approval::Column::Id)
-        .all(txn)
-        .await?;
-    let deliveries = outbox::for_request(txn, id).await?;
-    Ok(Some(RequestRecord {
-        request,
-        events,
-        approvals,
-        deliveries,
-    }))
-}
-
-/// Settles a pending request as `to` (approved, rejected, cancelled, expired), only if it
-/// is still pending; the state machine must allow the move.
-async fn settle(
-    txn: &DatabaseTransaction,
-    id: &str,
-    to: RequestStatus,
-    reason: Option<&str>,
-    now: DateTime<Utc>,
-    sandbox_expires_at: Option<DateTime<Utc>>,
-) -> Result<(), RequestError> {
-    let from = RequestStatus::Pending;
-    if !from.may_become(to) {
-        return Err(RequestError::Conflict(format!(
-            "A request that is {from} cannot become {to}."
-        )));
-    }
-    let mut update = request::Entity::update_many()
-        .col_expr(request::Column::Status, Expr::value(to))
-        .col_expr(request::Column::DecidedAt, Expr::value(now))
-        .col_expr(request::Column::UpdatedAt, Expr::value(now));
-    if let Some(reason) = reason {
-        update = update.col_expr(request::Column::Reason, Expr::value(reason));
-    }
-    if let Some(at) = sandbox_expires_at {
-        update = update.col_expr(request::Column::SandboxExpiresAt, Expr::value(at));
-    }
-    let done = update
-        .filter(request::Column::Id.eq(id))
-        .filter(request::Column::Status.eq(from))
-        .exec(txn)
-        .await?;
-    if done.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(RequestError::Conflict(
-            "This request changed in the meantime; reload it.".into(),
-        ))
-    }
-}
-
-async fn add_event(
-    txn: &DatabaseTransaction,
-    id: &str,
-    kind: &str,
-    actor: &str,
-    actor_name: &str,
-    detail: Option<String>,
-) -> Result<request_event::Model, DbErr> {
-    request_event::ActiveModel {
-        request_id: Set(id.to_string()),
-        kind: Set(kind.into()),
-        actor: Set(actor.into()),
-        actor_name: Set(actor_name.into()),
-        detail: Set(detail),
-        at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
 }

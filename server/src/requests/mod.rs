@@ -2,8 +2,13 @@
 //! the request desk with its state machine (`status`).
 
 pub mod bundle;
+pub mod decide;
 pub mod desk;
+pub mod error;
+pub mod expiry;
+pub mod limits;
 pub mod preview;
+pub mod record;
 pub mod rules;
 pub mod status;
 pub mod tier;

@@ -16,6 +16,7 @@ pub mod log_guard;
 pub mod pseudonym;
 pub mod redact;
 mod resolve;
+pub mod settings;
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::IpAddr;

@@ -8,6 +8,7 @@
 //! state of each delivery is kept for the request page and the API.
 
 pub mod outbox;
+pub mod settings;
 pub mod sign;
 pub mod worker;
 

@@ -22,6 +22,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use crate::entities::webhook_delivery::{self, Column};
+use crate::periodic::{self, Start};
 
 use super::{WebhookConfig, sign};
 
@@ -373,15 +374,9 @@ fn describe(err: reqwest::Error, timeout: Duration) -> String {
 
 /// Sweeps every `every` on this replica.
 pub fn spawn(dispatcher: Arc<Dispatcher>, every: Duration) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(err) = dispatcher.sweep().await {
-                tracing::warn!(error = %err, "webhook sweep failed; retrying at the next tick");
-            }
-        }
+    periodic::every("the webhook sweep", every, Start::Now, move || {
+        let dispatcher = dispatcher.clone();
+        async move { dispatcher.sweep().await.map(drop) }
     })
 }
 
