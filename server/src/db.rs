@@ -64,6 +64,21 @@ pub async fn begin_read(db: &DatabaseConnection) -> Result<DatabaseTransaction, 
     db.begin().await
 }
 
+/// A value Gatehouse stored as JSON in a TEXT column, read back as its type. Text that does
+/// not decode is a read error naming the column and the row, never a silent default: an
+/// empty owner list or policy result would change what a reader is shown or allowed.
+pub fn decode<T: serde::de::DeserializeOwned>(
+    column: &'static str,
+    row: &str,
+    text: &str,
+) -> Result<T, DbErr> {
+    serde_json::from_str(text).map_err(|e| {
+        DbErr::Json(format!(
+            "the stored {column} of `{row}` does not decode: {e}"
+        ))
+    })
+}
+
 /// The file path of a `sqlite:` URL, if it names a file.
 pub fn sqlite_path(url: &str) -> Option<String> {
     let rest = url

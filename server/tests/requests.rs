@@ -598,3 +598,57 @@ fn a_pending_request_judged_under_earlier_policies_says_so() {
         );
     });
 }
+
+#[test]
+fn stored_json_that_does_not_decode_is_an_error_not_an_empty_default() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let dev = app.client_as(Some("developer")).await;
+        let approver = app.client_as(Some("approver")).await;
+        let (status, view) = post(&dev, &app, "/api/v1/requests", deploy("staging")).await;
+        assert_eq!(status, 201, "{view}");
+        let id = view["id"].as_str().unwrap().to_string();
+        let (_, inbox) = get(&approver, &app, "/api/v1/requests/inbox").await;
+        assert!(inbox["requests"].to_string().contains(&id), "{inbox}");
+
+        // Someone edits the row by hand and breaks the owners list. Read as "no owners" it
+        // would quietly change who may decide; it must be a read error instead.
+        let db = Database::connect(&app.database_url).await.expect("db");
+        let sql = format!("UPDATE requests SET owners = '[\"team-payments\"' WHERE id = '{id}'");
+        db.execute_unprepared(&sql).await.expect("update");
+        for (who, path) in [
+            (&dev, format!("/api/v1/requests/{id}")),
+            (&approver, "/api/v1/requests/inbox".to_string()),
+        ] {
+            let resp = who.get(app.url(&path)).send().await.expect("get");
+            assert_eq!(resp.status(), 500, "{path}");
+        }
+        let resp = approver
+            .post(app.url(&format!("/api/v1/requests/{id}/approve")))
+            .send()
+            .await
+            .expect("approve");
+        assert_eq!(
+            resp.status(),
+            500,
+            "no decision on data that cannot be read"
+        );
+        assert_eq!(
+            count(
+                &app,
+                &format!("SELECT COUNT(*) AS n FROM approvals WHERE request_id = '{id}'")
+            )
+            .await,
+            0
+        );
+        // Nothing else was touched: the request is still pending and readable once repaired.
+        let sql = format!("UPDATE requests SET owners = '[\"team-payments\"]' WHERE id = '{id}'");
+        db.execute_unprepared(&sql).await.expect("repair");
+        let (status, view) = get(&dev, &app, &format!("/api/v1/requests/{id}")).await;
+        assert_eq!(
+            (status, view["status"].as_str()),
+            (200, Some("pending")),
+            "{view}"
+        );
+    });
+}

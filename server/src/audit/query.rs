@@ -39,9 +39,14 @@ pub struct EventRecord {
     pub hash: String,
 }
 
-impl From<audit_event::Model> for EventRecord {
-    fn from(m: audit_event::Model) -> Self {
-        Self {
+impl TryFrom<audit_event::Model> for EventRecord {
+    type Error = DbErr;
+
+    /// Details that do not decode are a read error: an export must never show an event
+    /// with its details silently blanked.
+    fn try_from(m: audit_event::Model) -> Result<Self, DbErr> {
+        let details = crate::db::decode("audit_events.details", &m.seq.to_string(), &m.details)?;
+        Ok(Self {
             seq: m.seq,
             at: m.at,
             actor: m.actor,
@@ -51,10 +56,10 @@ impl From<audit_event::Model> for EventRecord {
             outcome: m.outcome,
             request_id: m.request_id,
             source: m.source,
-            details: serde_json::from_str(&m.details).unwrap_or(serde_json::Value::Null),
+            details,
             prev_hash: m.prev_hash,
             hash: m.hash,
-        }
+        })
     }
 }
 
@@ -141,15 +146,15 @@ pub async fn newest(
     filter: &Filter,
     limit: u64,
 ) -> Result<Vec<EventRecord>, DbErr> {
-    Ok(audit_event::Entity::find()
+    audit_event::Entity::find()
         .filter(condition(filter))
         .order_by_desc(audit_event::Column::Seq)
         .limit(limit)
         .all(db)
         .await?
         .into_iter()
-        .map(EventRecord::from)
-        .collect())
+        .map(EventRecord::try_from)
+        .collect()
 }
 
 /// Matching events oldest first, `page` at a time after `after` (for streaming exports).
@@ -159,15 +164,15 @@ pub async fn page_after(
     after: i64,
     page: u64,
 ) -> Result<Vec<EventRecord>, DbErr> {
-    Ok(audit_event::Entity::find()
+    audit_event::Entity::find()
         .filter(condition(filter).add(audit_event::Column::Seq.gt(after)))
         .order_by_asc(audit_event::Column::Seq)
         .limit(page)
         .all(db)
         .await?
         .into_iter()
-        .map(EventRecord::from)
-        .collect())
+        .map(EventRecord::try_from)
+        .collect()
 }
 
 #[cfg(test)]

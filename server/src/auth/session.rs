@@ -117,11 +117,11 @@ impl SessionStore {
             active.last_seen_at = Set(now);
             active.update(&self.db).await?;
         }
-        let groups: Vec<GroupName> = serde_json::from_str::<Vec<String>>(&row.groups)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|g| GroupName::parse(g).ok())
-            .collect();
+        let groups: Vec<GroupName> =
+            crate::db::decode::<Vec<String>>("sessions.groups", "a session", &row.groups)?
+                .iter()
+                .filter_map(|g| GroupName::parse(g).ok())
+                .collect();
         let who = Identity {
             subject: row.subject,
             name: row.display_name,

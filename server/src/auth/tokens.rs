@@ -99,10 +99,6 @@ fn json_list<T: AsRef<str>>(items: &[T]) -> String {
         .unwrap_or_else(|_| "[]".into())
 }
 
-fn read_list(text: &str) -> Vec<String> {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
 #[derive(Clone)]
 pub struct TokenStore {
     db: DatabaseConnection,
@@ -269,11 +265,13 @@ impl TokenStore {
             active.last_used_at = Set(Some(now));
             active.update(&self.db).await?;
         }
-        let groups: Vec<GroupName> = read_list(&row.groups)
+        let groups: Vec<GroupName> = row
+            .groups()?
             .iter()
             .filter_map(|g| GroupName::parse(g).ok())
             .collect();
-        let scopes = Scope::parse_list(&read_list(&row.scopes).join(",")).unwrap_or_default();
+        let scopes = Scope::parse_list(&row.scopes()?.join(","))
+            .map_err(|e| DbErr::Type(format!("the stored scopes of token `{}`: {e}", row.id)))?;
         let roles = self.roles.roles_for(&groups);
         Ok(Presented::Valid {
             who: Identity {
@@ -295,22 +293,24 @@ impl TokenStore {
         if let Some(owner) = owner {
             query = query.filter(api_token::Column::Owner.eq(owner));
         }
-        Ok(query
+        query
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|row| TokenInfo {
-                scopes: read_list(&row.scopes),
-                groups: read_list(&row.groups),
-                id: row.id,
-                name: row.name,
-                owner: row.owner,
-                created_at: row.created_at,
-                expires_at: row.expires_at,
-                last_used_at: row.last_used_at,
-                revoked_at: row.revoked_at,
+            .map(|row| {
+                Ok(TokenInfo {
+                    scopes: row.scopes()?,
+                    groups: row.groups()?,
+                    id: row.id,
+                    name: row.name,
+                    owner: row.owner,
+                    created_at: row.created_at,
+                    expires_at: row.expires_at,
+                    last_used_at: row.last_used_at,
+                    revoked_at: row.revoked_at,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The owner of a token, to decide who may revoke it.
@@ -336,7 +336,7 @@ impl TokenStore {
             .await?;
         let mut changed = 0;
         for row in rows {
-            let held = read_list(&row.groups);
+            let held = row.groups()?;
             let kept: Vec<&String> = held
                 .iter()
                 .filter(|g| current.iter().any(|c| c.as_ref() == g.as_str()))

@@ -129,16 +129,20 @@ pub struct Retry<'a> {
     pub request_hash: String,
 }
 
-fn submitted(row: &deployment::Model, drafts: &[draft::Model], replayed: bool) -> Submitted {
-    Submitted {
+fn submitted(
+    row: &deployment::Model,
+    drafts: &[draft::Model],
+    replayed: bool,
+) -> Result<Submitted, DbErr> {
+    Ok(Submitted {
         drafts: drafts.iter().map(DraftRef::of).collect(),
         id: row.id.clone(),
         service: row.service.clone(),
         environment: row.environment.clone(),
         version: row.version.clone(),
-        redactions: serde_json::from_str(&row.redactions).unwrap_or_default(),
+        redactions: row.redactions()?,
         replayed,
-    }
+    })
 }
 
 async fn earlier(
@@ -164,7 +168,7 @@ async fn earlier(
         .filter(draft::Column::DeploymentId.eq(row.id.as_str()))
         .all(db)
         .await?;
-    Ok(Some(submitted(&row, &drafts, true)))
+    Ok(Some(submitted(&row, &drafts, true)?))
 }
 
 /// Where deployment notes come in, from the API and from the portal alike.
@@ -314,7 +318,7 @@ impl Intake {
             .filter(draft::Column::DeploymentId.eq(row.id.as_str()))
             .all(db)
             .await?;
-        Ok(self.for_reader(who, submitted(&row, &drafts, false)))
+        Ok(self.for_reader(who, submitted(&row, &drafts, false)?))
     }
 
     /// The answer without drafts of runbooks the submitter may not read (a CI token does not

@@ -85,7 +85,7 @@ pub async fn drifting(
         if reviewed.get(&stem).is_some_and(|r| *r >= at) {
             continue;
         }
-        let kinds: Vec<String> = serde_json::from_str(&kinds).unwrap_or_default();
+        let kinds: Vec<String> = crate::db::decode("drafts.drift_kinds", &stem, &kinds)?;
         let entry = out.entry(stem).or_insert(Drift {
             kinds: Vec::new(),
             since: at,

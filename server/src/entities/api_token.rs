@@ -26,3 +26,14 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The JSON columns, decoded ([`crate::db::decode`]: bad data is an error).
+impl Model {
+    pub fn groups(&self) -> Result<Vec<String>, DbErr> {
+        crate::db::decode("api_tokens.groups", &self.id, &self.groups)
+    }
+
+    pub fn scopes(&self) -> Result<Vec<String>, DbErr> {
+        crate::db::decode("api_tokens.scopes", &self.id, &self.scopes)
+    }
+}

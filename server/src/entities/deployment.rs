@@ -31,3 +31,15 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The JSON columns, decoded ([`crate::db::decode`]: bad data is an error).
+impl Model {
+    pub fn links(&self) -> Result<Vec<String>, DbErr> {
+        crate::db::decode("deployments.links", &self.id, &self.links)
+    }
+
+    /// Masked values per category (counts, never values).
+    pub fn redactions(&self) -> Result<std::collections::BTreeMap<String, usize>, DbErr> {
+        crate::db::decode("deployments.redactions", &self.id, &self.redactions)
+    }
+}

@@ -47,3 +47,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The JSON columns, decoded ([`crate::db::decode`]: bad data is an error).
+impl Model {
+    pub fn summary(&self) -> Result<Vec<String>, DbErr> {
+        crate::db::decode("drafts.summary", &self.id, &self.summary)
+    }
+}

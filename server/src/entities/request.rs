@@ -46,3 +46,22 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The JSON columns, decoded ([`crate::db::decode`]: bad data is an error).
+impl Model {
+    pub fn parameters(&self) -> Result<serde_json::Map<String, serde_json::Value>, DbErr> {
+        crate::db::decode("requests.parameters", &self.id, &self.parameters)
+    }
+
+    pub fn files(&self) -> Result<Vec<crate::catalog::render::RenderedFile>, DbErr> {
+        crate::db::decode("requests.files", &self.id, &self.files)
+    }
+
+    pub fn findings(&self) -> Result<Vec<crate::policy::Finding>, DbErr> {
+        crate::db::decode("requests.policy_results", &self.id, &self.policy_results)
+    }
+
+    pub fn owners(&self) -> Result<Vec<String>, DbErr> {
+        crate::db::decode("requests.owners", &self.id, &self.owners)
+    }
+}

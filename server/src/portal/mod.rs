@@ -496,8 +496,9 @@ impl Portal for PortalService {
                 PortalError::Internal
             })?
             .ok_or(PortalError::NotFound)?;
-        let redactions: std::collections::BTreeMap<String, usize> =
-            serde_json::from_str(&row.redactions).unwrap_or_default();
+        let stored = |e| internal("reading a deployment", e);
+        let redactions = row.redactions().map_err(stored)?;
+        let links = row.links().map_err(stored)?;
         let catalog = self.library.catalog();
         let drafts = self
             .drafts
@@ -527,7 +528,7 @@ impl Portal for PortalService {
             deployed_by: row.deployed_by,
             deployed_at: row.deployed_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             body: row.body,
-            links: serde_json::from_str(&row.links).unwrap_or_default(),
+            links,
             redactions: redactions
                 .into_iter()
                 .map(|(category, count)| Redaction { category, count })

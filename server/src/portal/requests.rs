@@ -52,32 +52,28 @@ fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-fn owners(r: &request::Model) -> Vec<String> {
-    serde_json::from_str(&r.owners).unwrap_or_default()
-}
-
 fn tier_of(r: &request::Model) -> u8 {
     r.tier.clamp(1, 3) as u8
 }
 
 /// Whether `who` may decide this request at all (not whether it is still open).
-fn may_decide(who: &Identity, r: &request::Model) -> bool {
-    let owners = owners(r);
-    can(
+fn may_decide(who: &Identity, r: &request::Model) -> Result<bool, RequestError> {
+    let owners = r.owners()?;
+    Ok(can(
         Some(who),
         Action::DecideRequests,
         Resource::Request {
             tier: tier_of(r),
             owners: &owners,
         },
-    ) && r.requester != who.subject
+    ) && r.requester != who.subject)
 }
 
-fn may_see(who: &Identity, r: &request::Model) -> bool {
-    r.requester == who.subject
-        || may_decide(who, r)
+fn may_see(who: &Identity, r: &request::Model) -> Result<bool, RequestError> {
+    Ok(r.requester == who.subject
         || who.roles.admin
         || who.roles.security_reviewer
+        || may_decide(who, r)?)
 }
 
 /// Submits a request; returns its view.
@@ -121,8 +117,10 @@ async fn visible<'p>(
         .find(id)
         .await
         .map_err(RequestError::from)?
-        .filter(|r| may_see(who, &r.request))
         .ok_or(PortalError::NotFound)?;
+    if !may_see(who, &record.request)? {
+        return Err(PortalError::NotFound);
+    }
     Ok((who, record))
 }
 
@@ -153,7 +151,7 @@ pub async fn view(
     id: &str,
 ) -> Result<RequestView, PortalError> {
     let (who, record) = visible(desk, guard, principal, id).await?;
-    Ok(to_view(who, &record, desk))
+    to_view(who, &record, desk)
 }
 
 /// Approve, reject or cancel; returns the request as it is now.
@@ -195,7 +193,7 @@ pub async fn decide(
     let decider = match decision {
         Decision::Cancel => who,
         Decision::Approve | Decision::Reject { .. } => {
-            let owners = found.owners();
+            let owners = found.owners().map_err(RequestError::from)?;
             let resource = Resource::Request {
                 tier: tier_of(&found.request),
                 owners: &owners,
@@ -212,7 +210,7 @@ pub async fn decide(
         Decision::Reject { reason } => desk.reject(decider, origin, id, reason).await?,
         Decision::Cancel => desk.cancel(decider, origin, id).await?,
     };
-    Ok(to_view(who, &record, desk))
+    to_view(who, &record, desk)
 }
 
 /// Queues a failed notification about a request again; admins only, the request must be
@@ -236,7 +234,7 @@ pub async fn resend_notification(
     let record = desk
         .resend_notification(who, &principal.origin, id, delivery)
         .await?;
-    Ok(to_view(who, &record, desk))
+    to_view(who, &record, desk)
 }
 
 /// The caller's requests, newest first.
@@ -277,21 +275,18 @@ pub async fn inbox(
         .await?;
     let now = Utc::now();
     let pending = desk.pending().await.map_err(RequestError::from)?;
-    Ok(RequestList {
-        requests: pending
-            .iter()
-            .filter(|r| r.request.pending_until > now)
-            .filter(|r| may_decide(who, &r.request))
-            .filter(|r| !r.approvals.iter().any(|a| a.approver == who.subject))
-            .map(|r| {
-                summary(
-                    &r.request,
-                    rules::missing(tier_of(&r.request), &r.roles()),
-                    now,
-                )
-            })
-            .collect(),
-    })
+    let mut requests = Vec::new();
+    for r in &pending {
+        if r.request.pending_until <= now
+            || r.approvals.iter().any(|a| a.approver == who.subject)
+            || !may_decide(who, &r.request)?
+        {
+            continue;
+        }
+        let missing = rules::missing(tier_of(&r.request), &r.roles().map_err(RequestError::from)?);
+        requests.push(summary(&r.request, missing, now));
+    }
+    Ok(RequestList { requests })
 }
 
 fn summary(r: &request::Model, missing: Option<String>, now: DateTime<Utc>) -> RequestSummary {
@@ -357,37 +352,45 @@ fn capitalized(text: &str) -> String {
     }
 }
 
-fn to_view(who: &Identity, record: &RequestRecord, desk: &RequestDesk) -> RequestView {
+fn to_view(
+    who: &Identity,
+    record: &RequestRecord,
+    desk: &RequestDesk,
+) -> Result<RequestView, PortalError> {
     let webhooks = desk.webhooks.as_deref();
     let r = &record.request;
     let resender = can(Some(who), Action::ResendNotifications, Resource::Portal);
     let pending = r.status.is_pending() && r.pending_until > Utc::now();
-    let decider = may_decide(who, r);
+    let decider = may_decide(who, r)?;
     let already = record.approvals.iter().any(|a| a.approver == who.subject);
     let tier = tier_of(r);
-    let files: Vec<RenderedFileView> =
-        serde_json::from_str::<Vec<crate::catalog::render::RenderedFile>>(&r.files)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| RenderedFileView {
-                path: f.path,
-                content: f.content,
-            })
-            .collect();
-    let policy: Vec<PolicyResult> = serde_json::from_str::<Vec<Value>>(&r.policy_results)
-        .unwrap_or_default()
+    let stored = |e| PortalError::from(RequestError::from(e));
+    let files: Vec<RenderedFileView> = r
+        .files()
+        .map_err(stored)?
         .into_iter()
-        .map(|f| PolicyResult {
-            level: f["level"].as_str().unwrap_or_default().to_string(),
-            policy: f["policy"].as_str().unwrap_or_default().to_string(),
-            rule: f["rule"].as_str().unwrap_or_default().to_string(),
-            message: f["message"].as_str().unwrap_or_default().to_string(),
-            fix: f["fix"].as_str().map(str::to_string),
-            tier: f["tier"].as_u64().map(|t| t as u8),
+        .map(|f| RenderedFileView {
+            path: f.path,
+            content: f.content,
         })
         .collect();
-    let owners = owners(r);
-    RequestView {
+    let policy: Vec<PolicyResult> = r
+        .findings()
+        .map_err(stored)?
+        .into_iter()
+        .map(|f| PolicyResult {
+            level: f.level.name().to_string(),
+            policy: f.policy,
+            rule: f.rule,
+            message: f.message,
+            fix: f.fix,
+            tier: f.tier,
+        })
+        .collect();
+    let owners = r.owners().map_err(stored)?;
+    let parameters = Value::Object(r.parameters().map_err(stored)?);
+    let roles = record.roles().map_err(stored)?;
+    Ok(RequestView {
         id: r.id.clone(),
         title: r.title.clone(),
         template_id: r.template_id.clone(),
@@ -400,7 +403,7 @@ fn to_view(who: &Identity, record: &RequestRecord, desk: &RequestDesk) -> Reques
         requester_name: r.requester_name.clone(),
         approval_rule: tier::approval_rule(tier, &owners),
         owners,
-        parameters: serde_json::from_str(&r.parameters).unwrap_or(Value::Null),
+        parameters,
         files,
         policy,
         policy_digest: r.policy_digest.clone(),
@@ -408,7 +411,7 @@ fn to_view(who: &Identity, record: &RequestRecord, desk: &RequestDesk) -> Reques
         missing: r
             .status
             .is_pending()
-            .then(|| rules::missing(tier, &record.roles()))
+            .then(|| rules::missing(tier, &roles))
             .flatten(),
         approvals: record
             .approvals
@@ -462,5 +465,5 @@ fn to_view(who: &Identity, record: &RequestRecord, desk: &RequestDesk) -> Reques
                     && webhooks.and_then(|w| w.target(&d.target)).is_some(),
             })
             .collect(),
-    }
+    })
 }

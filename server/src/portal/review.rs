@@ -140,23 +140,26 @@ impl PortalService {
             .pending()
             .await
             .map_err(|e| internal("listing drafts", e))?;
-        let drafts = pending
+        let mut drafts = Vec::new();
+        for d in pending
             .into_iter()
             .filter(|d| self.visible_draft(caller, d).is_ok())
-            .map(|d| DraftSummary {
+        {
+            let summary = d.summary().map_err(|e| internal("reading a draft", e))?;
+            drafts.push(DraftSummary {
                 title: catalog
                     .get(&d.stem)
                     .map(|rb| rb.meta.title.clone())
                     .unwrap_or_else(|| format!("New runbook: {}", d.stem)),
                 conflicted: self.drafts.conflicted(&d),
-                summary: serde_json::from_str(&d.summary).unwrap_or_default(),
+                summary,
                 created_at: when(d.created_at),
                 id: d.id,
                 runbook: d.stem,
                 service: d.service,
                 is_new: d.is_new,
-            })
-            .collect();
+            });
+        }
         let drifting = self
             .drift_map()
             .await
@@ -263,7 +266,7 @@ impl PortalService {
                 .iter()
                 .map(|g| g.to_string())
                 .collect(),
-            summary: serde_json::from_str(&d.summary).unwrap_or_default(),
+            summary: d.summary().map_err(|e| internal("reading a draft", e))?,
             base: d
                 .base_hash
                 .as_ref()

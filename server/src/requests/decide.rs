@@ -93,7 +93,7 @@ impl RequestDesk {
         let r = &record.request;
         decidable(r, who, Utc::now())?;
         let tier = r.tier.clamp(1, 3) as u8;
-        let role = rules::counted_role(who, tier, &record.owners()).ok_or_else(|| {
+        let role = rules::counted_role(who, tier, &record.owners()?).ok_or_else(|| {
             RequestError::Refused(match tier {
                 2 => "A tier 2 request is approved by an owner of the template or an approver; you are neither now.".to_string(),
                 _ => "A tier 1 request is approved by approvers, security reviewers and the template's owners; you hold none of these roles now.".to_string(),
@@ -130,7 +130,7 @@ impl RequestDesk {
             Some(format!("Approved as {}.", role.name())),
         )
         .await?;
-        let mut roles = record.roles();
+        let mut roles = record.roles()?;
         roles.push(role);
         if rules::satisfied(tier, &roles) {
             self.audit
@@ -197,7 +197,7 @@ impl RequestDesk {
         let record = load(&txn, id).await?.ok_or(RequestError::NotFound)?;
         decidable(&record.request, who, Utc::now())?;
         let tier = record.request.tier.clamp(1, 3) as u8;
-        if rules::counted_role(who, tier, &record.owners()).is_none() {
+        if rules::counted_role(who, tier, &record.owners()?).is_none() {
             return Err(RequestError::Refused(format!(
                 "You may not decide a tier {tier} request."
             )));

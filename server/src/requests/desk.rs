@@ -368,7 +368,12 @@ impl RequestDesk {
         let waiting_for = r
             .status
             .is_pending()
-            .then(|| rules::missing(r.tier.clamp(1, 3) as u8, &record.roles()))
+            .then(|| {
+                record
+                    .roles()
+                    .map(|roles| rules::missing(r.tier.clamp(1, 3) as u8, &roles))
+            })
+            .transpose()?
             .flatten();
         let notice = Notice {
             request: r,

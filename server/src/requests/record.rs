@@ -26,14 +26,23 @@ pub struct RequestRecord {
 }
 
 impl RequestRecord {
-    pub fn owners(&self) -> Vec<String> {
-        serde_json::from_str(&self.request.owners).unwrap_or_default()
+    pub fn owners(&self) -> Result<Vec<String>, DbErr> {
+        self.request.owners()
     }
 
-    pub fn roles(&self) -> Vec<ApproverRole> {
+    /// The roles the approvals counted as; a role Gatehouse does not know is a read error,
+    /// since dropping it would change whether the rule is met.
+    pub fn roles(&self) -> Result<Vec<ApproverRole>, DbErr> {
         self.approvals
             .iter()
-            .filter_map(|a| ApproverRole::parse(&a.as_role))
+            .map(|a| {
+                ApproverRole::parse(&a.as_role).ok_or_else(|| {
+                    DbErr::Type(format!(
+                        "approval {} of `{}` counts as `{}`, which is not a role",
+                        a.id, a.request_id, a.as_role
+                    ))
+                })
+            })
             .collect()
     }
 }
