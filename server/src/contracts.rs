@@ -2,6 +2,8 @@
 //! search API answers with them and `gatehouse search --json` prints the same, so the two
 //! can never drift apart (DESIGN.md names the fields).
 
+pub mod requests;
+
 use serde::Serialize;
 
 use crate::runbooks::search::{FlatResults, Hit};

@@ -652,3 +652,43 @@ fn stored_json_that_does_not_decode_is_an_error_not_an_empty_default() {
         );
     });
 }
+
+#[test]
+fn the_api_speaks_rfc_3339_times_and_seconds() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let dev = app.client_as(Some("developer")).await;
+        let (status, view) = post(
+            &dev,
+            &app,
+            "/api/v1/requests",
+            sandbox("try-times", "small"),
+        )
+        .await;
+        assert_eq!(status, 201, "{view}");
+        let rfc3339 = |v: &Value| {
+            chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{v} is not RFC 3339: {e}"))
+        };
+        let created = rfc3339(&view["created_at"]);
+        assert!(rfc3339(&view["pending_until"]) > created);
+        rfc3339(&view["decided_at"]);
+        rfc3339(&view["sandbox_expires_at"]);
+        for entry in view["timeline"].as_array().unwrap() {
+            rfc3339(&entry["at"]);
+        }
+        let (_, mine) = get(&dev, &app, "/api/v1/requests").await;
+        let row = &mine["requests"][0];
+        assert_eq!(rfc3339(&row["created_at"]), created);
+        assert!(
+            row["age_seconds"]
+                .as_i64()
+                .is_some_and(|s| (0..600).contains(&s)),
+            "{row}"
+        );
+        assert_eq!(
+            row["age"], "0 min",
+            "the old field stays for existing readers"
+        );
+    });
+}

@@ -32,6 +32,7 @@ pub const MAX_LIMIT: usize = 100;
 const AUDIT_PAGE: u64 = 100;
 
 pub mod catalog;
+pub mod request_pages;
 pub mod requests;
 mod review;
 
@@ -634,19 +635,22 @@ impl Portal for PortalService {
             values,
         )
         .await?;
-        Ok(view.id)
+        Ok(view.record.request.id)
     }
 
     async fn request(&self, caller: &Caller, id: String) -> Result<RequestView, PortalError> {
-        requests::view(&self.requests, &self.guard, &principal_of(caller), &id).await
+        let shown = requests::view(&self.requests, &self.guard, &principal_of(caller), &id).await?;
+        Ok(request_pages::page(&shown))
     }
 
     async fn my_requests(&self, caller: &Caller) -> Result<RequestList, PortalError> {
-        requests::mine(&self.requests, &self.guard, &principal_of(caller)).await
+        let listed = requests::mine(&self.requests, &self.guard, &principal_of(caller)).await?;
+        Ok(request_pages::list(&listed, chrono::Utc::now()))
     }
 
     async fn inbox(&self, caller: &Caller) -> Result<RequestList, PortalError> {
-        requests::inbox(&self.requests, &self.guard, &principal_of(caller)).await
+        let listed = requests::inbox(&self.requests, &self.guard, &principal_of(caller)).await?;
+        Ok(request_pages::list(&listed, chrono::Utc::now()))
     }
 
     async fn decide_request(

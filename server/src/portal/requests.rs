@@ -4,12 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use app::dto::{
-    ApprovalView, DeliveryView, PolicyResult, RenderedFileView, RequestList, RequestSummary,
-    RequestView, TimelineEntry,
-};
 use app::error::PortalError;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde_json::Value;
 
 use crate::access::{Guard, Principal};
@@ -36,19 +32,6 @@ impl From<RequestError> for PortalError {
                 PortalError::Internal
             }
         }
-    }
-}
-
-fn time(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let minutes = (now - since).num_minutes().max(0);
-    match minutes {
-        0..=59 => format!("{minutes} min"),
-        60..=2879 => format!("{} h", minutes / 60),
-        _ => format!("{} d", minutes / 1440),
     }
 }
 
@@ -83,7 +66,7 @@ pub async fn submit(
     principal: &Principal,
     template: &str,
     values: BTreeMap<String, Value>,
-) -> Result<RequestView, PortalError> {
+) -> Result<Shown, PortalError> {
     let who = guard
         .require(
             principal,
@@ -92,10 +75,11 @@ pub async fn submit(
             "requests",
         )
         .await?;
-    let model = desk
+    // Authorized once: the requester may always see what they just submitted.
+    let record = desk
         .submit(who, &principal.origin, template, &values)
         .await?;
-    view(desk, guard, principal, &model.id).await
+    to_view(who, record, desk)
 }
 
 /// The caller and a request they may see (to anyone else it does not exist).
@@ -149,9 +133,9 @@ pub async fn view(
     guard: &Guard,
     principal: &Principal,
     id: &str,
-) -> Result<RequestView, PortalError> {
+) -> Result<Shown, PortalError> {
     let (who, record) = visible(desk, guard, principal, id).await?;
-    to_view(who, &record, desk)
+    to_view(who, record, desk)
 }
 
 /// Approve, reject or cancel; returns the request as it is now.
@@ -186,7 +170,7 @@ pub async fn decide(
     principal: &Principal,
     id: &str,
     decision: Decision<'_>,
-) -> Result<RequestView, PortalError> {
+) -> Result<Shown, PortalError> {
     let (who, found) = visible(desk, guard, principal, id).await?;
     // Approving and rejecting ask `can`, so a denial is audited like any other; cancelling
     // is the requester's own (the desk checks that).
@@ -210,7 +194,7 @@ pub async fn decide(
         Decision::Reject { reason } => desk.reject(decider, origin, id, reason).await?,
         Decision::Cancel => desk.cancel(decider, origin, id).await?,
     };
-    to_view(who, &record, desk)
+    to_view(who, record, desk)
 }
 
 /// Queues a failed notification about a request again; admins only, the request must be
@@ -221,7 +205,7 @@ pub async fn resend_notification(
     principal: &Principal,
     id: &str,
     delivery: &str,
-) -> Result<RequestView, PortalError> {
+) -> Result<Shown, PortalError> {
     visible(desk, guard, principal, id).await?;
     let who = guard
         .require(
@@ -234,7 +218,7 @@ pub async fn resend_notification(
     let record = desk
         .resend_notification(who, &principal.origin, id, delivery)
         .await?;
-    to_view(who, &record, desk)
+    to_view(who, record, desk)
 }
 
 /// The caller's requests, newest first.
@@ -242,7 +226,7 @@ pub async fn mine(
     desk: &RequestDesk,
     guard: &Guard,
     principal: &Principal,
-) -> Result<RequestList, PortalError> {
+) -> Result<Vec<Listed>, PortalError> {
     let who = guard
         .require(
             principal,
@@ -251,11 +235,14 @@ pub async fn mine(
             "requests",
         )
         .await?;
-    let now = Utc::now();
     let rows = desk.mine(&who.subject).await.map_err(RequestError::from)?;
-    Ok(RequestList {
-        requests: rows.iter().map(|r| summary(r, None, now)).collect(),
-    })
+    Ok(rows
+        .into_iter()
+        .map(|request| Listed {
+            request,
+            missing: None,
+        })
+        .collect())
 }
 
 /// What waits for the caller's decision, oldest first: pending, in time, not their own,
@@ -264,7 +251,7 @@ pub async fn inbox(
     desk: &RequestDesk,
     guard: &Guard,
     principal: &Principal,
-) -> Result<RequestList, PortalError> {
+) -> Result<Vec<Listed>, PortalError> {
     let who = guard
         .require(
             principal,
@@ -284,23 +271,12 @@ pub async fn inbox(
             continue;
         }
         let missing = rules::missing(tier_of(&r.request), &r.roles().map_err(RequestError::from)?);
-        requests.push(summary(&r.request, missing, now));
+        requests.push(Listed {
+            request: r.request.clone(),
+            missing,
+        });
     }
-    Ok(RequestList { requests })
-}
-
-fn summary(r: &request::Model, missing: Option<String>, now: DateTime<Utc>) -> RequestSummary {
-    RequestSummary {
-        id: r.id.clone(),
-        title: r.title.clone(),
-        template_id: r.template_id.clone(),
-        tier: tier_of(r),
-        status: r.status.to_string(),
-        requester_name: r.requester_name.clone(),
-        created_at: time(r.created_at),
-        age: age(r.created_at, now),
-        missing,
-    }
+    Ok(requests)
 }
 
 /// How a pending request's judgement differs from what this portal runs now: other policies,
@@ -352,118 +328,73 @@ fn capitalized(text: &str) -> String {
     }
 }
 
+/// A request as its caller may see it: the record, its decoded evidence and what the caller
+/// may do with it. The pages ([`super::request_pages`]) and the JSON API
+/// ([`crate::contracts::requests`]) each render it their own way.
+pub struct Shown {
+    pub record: RequestRecord,
+    pub owners: Vec<String>,
+    pub parameters: serde_json::Map<String, Value>,
+    pub files: Vec<crate::catalog::render::RenderedFile>,
+    pub findings: Vec<crate::policy::Finding>,
+    pub approval_rule: String,
+    /// What is still needed before it is approved (pending only).
+    pub missing: Option<String>,
+    /// While pending: what changed since it was judged (policies, template), in words.
+    pub changed_since_judged: Option<String>,
+    pub can_approve: bool,
+    pub can_reject: bool,
+    pub can_cancel: bool,
+    /// The deliveries the caller may queue again.
+    pub resendable: std::collections::BTreeSet<String>,
+}
+
+/// A request in a list (mine, or an approver's inbox).
+pub struct Listed {
+    pub request: request::Model,
+    /// What it still waits for (inbox only).
+    pub missing: Option<String>,
+}
+
 fn to_view(
     who: &Identity,
-    record: &RequestRecord,
+    record: RequestRecord,
     desk: &RequestDesk,
-) -> Result<RequestView, PortalError> {
+) -> Result<Shown, PortalError> {
     let webhooks = desk.webhooks.as_deref();
     let r = &record.request;
+    let stored = |e| PortalError::from(RequestError::from(e));
     let resender = can(Some(who), Action::ResendNotifications, Resource::Portal);
     let pending = r.status.is_pending() && r.pending_until > Utc::now();
     let decider = may_decide(who, r)?;
     let already = record.approvals.iter().any(|a| a.approver == who.subject);
     let tier = tier_of(r);
-    let stored = |e| PortalError::from(RequestError::from(e));
-    let files: Vec<RenderedFileView> = r
-        .files()
-        .map_err(stored)?
-        .into_iter()
-        .map(|f| RenderedFileView {
-            path: f.path,
-            content: f.content,
-        })
-        .collect();
-    let policy: Vec<PolicyResult> = r
-        .findings()
-        .map_err(stored)?
-        .into_iter()
-        .map(|f| PolicyResult {
-            level: f.level.name().to_string(),
-            policy: f.policy,
-            rule: f.rule,
-            message: f.message,
-            fix: f.fix,
-            tier: f.tier,
-        })
-        .collect();
     let owners = r.owners().map_err(stored)?;
-    let parameters = Value::Object(r.parameters().map_err(stored)?);
     let roles = record.roles().map_err(stored)?;
-    Ok(RequestView {
-        id: r.id.clone(),
-        title: r.title.clone(),
-        template_id: r.template_id.clone(),
-        template_version: r.template_version.clone(),
-        template_digest: r.template_digest.clone(),
-        kind: r.kind.clone(),
-        tier,
-        status: r.status.to_string(),
-        requester: r.requester.clone(),
-        requester_name: r.requester_name.clone(),
+    let resendable = record
+        .deliveries
+        .iter()
+        .filter(|d| {
+            resender && d.status == "failed" && webhooks.and_then(|w| w.target(&d.target)).is_some()
+        })
+        .map(|d| d.id.clone())
+        .collect();
+    Ok(Shown {
+        parameters: r.parameters().map_err(stored)?,
+        files: r.files().map_err(stored)?,
+        findings: r.findings().map_err(stored)?,
         approval_rule: tier::approval_rule(tier, &owners),
         owners,
-        parameters,
-        files,
-        policy,
-        policy_digest: r.policy_digest.clone(),
-        changed_since_judged: changed_since_judged(desk, r),
         missing: r
             .status
             .is_pending()
             .then(|| rules::missing(tier, &roles))
             .flatten(),
-        approvals: record
-            .approvals
-            .iter()
-            .map(|a| ApprovalView {
-                by: a.approver.clone(),
-                name: a.approver_name.clone(),
-                role: a.as_role.clone(),
-                at: time(a.at),
-            })
-            .collect(),
-        timeline: record
-            .events
-            .iter()
-            .map(|e| TimelineEntry {
-                at: time(e.at),
-                kind: e.kind.clone(),
-                actor: e.actor_name.clone(),
-                detail: e.detail.clone(),
-            })
-            .collect(),
-        reason: r.reason.clone(),
-        created_at: time(r.created_at),
-        pending_until: time(r.pending_until),
-        decided_at: r.decided_at.map(time),
-        sandbox_expires_at: r.sandbox_expires_at.map(time),
-        sandbox_expired_at: r.sandbox_expired_at.map(time),
+        changed_since_judged: changed_since_judged(desk, r),
         can_approve: pending && decider && !already,
         can_reject: pending && decider,
         can_cancel: pending && r.requester == who.subject,
-        bundle_url: r
-            .bundle
-            .is_some()
-            .then(|| format!("/api/v1/requests/{}/bundle", r.id)),
-        deliveries: record
-            .deliveries
-            .iter()
-            .map(|d| DeliveryView {
-                id: d.id.clone(),
-                event: d.event.clone(),
-                target: d.target_label.clone(),
-                status: d.status.clone(),
-                attempts: d.attempts.max(0) as u32,
-                last_status_code: d.last_status_code.and_then(|c| u16::try_from(c).ok()),
-                last_error: d.last_error.clone(),
-                created_at: time(d.created_at),
-                next_attempt_at: (d.status == "pending").then(|| time(d.next_attempt_at)),
-                delivered_at: d.delivered_at.map(time),
-                can_resend: resender
-                    && d.status == "failed"
-                    && webhooks.and_then(|w| w.target(&d.target)).is_some(),
-            })
-            .collect(),
+        resendable,
+        record,
     })
 }

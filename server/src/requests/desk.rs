@@ -56,7 +56,7 @@ impl RequestDesk {
         origin: &Origin,
         template_id: &str,
         submitted: &BTreeMap<String, Value>,
-    ) -> Result<request::Model, RequestError> {
+    ) -> Result<RequestRecord, RequestError> {
         let preview = self
             .planner
             .preview(who, template_id, submitted)
@@ -135,7 +135,7 @@ impl RequestDesk {
             self.check_quota(&txn, &who.subject, team.clone().flatten(), units, now)
                 .await?;
         }
-        let model = row.insert(&txn).await?;
+        row.insert(&txn).await?;
         let warnings = preview
             .findings
             .iter()
@@ -155,7 +155,7 @@ impl RequestDesk {
             )),
         )
         .await?;
-        let model = if preview.tier == 3 {
+        if preview.tier == 3 {
             let detail = format!(
                 "Tier 3: every policy passed (policies sha256:{}), approved automatically.",
                 &self.planner.policies.digest[..12]
@@ -180,15 +180,12 @@ impl RequestDesk {
             )
             .await?;
             self.fulfil(&txn, &id, now).await?;
-            request::Entity::find_by_id(id.clone())
-                .one(&txn)
-                .await?
-                .unwrap_or(model)
-        } else {
-            model
-        };
+        }
+        // Read back in the same transaction: the caller gets what was committed, with its
+        // timeline, without a second round trip.
+        let record = load(&txn, &id).await?.ok_or(RequestError::NotFound)?;
         txn.commit().await?;
-        Ok(model)
+        Ok(record)
     }
 
     /// approved → fulfilled: the signed bundle, in the approval's transaction.

@@ -11,9 +11,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
+use chrono::Utc;
 use serde::Deserialize;
 
 use crate::access::Principal;
+use crate::contracts::requests::{RequestJson, RequestListJson};
 use crate::error::AppError;
 use crate::portal::requests::{self as requests_api, Decision};
 use crate::state::AppState;
@@ -93,21 +95,23 @@ async fn submit(
         body.parameters,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(view)).into_response())
+    Ok((StatusCode::CREATED, Json(RequestJson::from(&view))).into_response())
 }
 
 async fn mine(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
 ) -> Result<Response, AppError> {
-    Ok(Json(requests_api::mine(&state.requests, &state.guard, &principal).await?).into_response())
+    let listed = requests_api::mine(&state.requests, &state.guard, &principal).await?;
+    Ok(Json(RequestListJson::new(&listed, Utc::now())).into_response())
 }
 
 async fn inbox(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
 ) -> Result<Response, AppError> {
-    Ok(Json(requests_api::inbox(&state.requests, &state.guard, &principal).await?).into_response())
+    let listed = requests_api::inbox(&state.requests, &state.guard, &principal).await?;
+    Ok(Json(RequestListJson::new(&listed, Utc::now())).into_response())
 }
 
 async fn one(
@@ -115,10 +119,8 @@ async fn one(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    Ok(
-        Json(requests_api::view(&state.requests, &state.guard, &principal, &id).await?)
-            .into_response(),
-    )
+    let shown = requests_api::view(&state.requests, &state.guard, &principal, &id).await?;
+    Ok(Json(RequestJson::from(&shown)).into_response())
 }
 
 async fn decide(
@@ -128,7 +130,7 @@ async fn decide(
     decision: Decision<'_>,
 ) -> Result<Response, AppError> {
     let view = requests_api::decide(&state.requests, &state.guard, principal, id, decision).await?;
-    Ok(Json(view).into_response())
+    Ok(Json(RequestJson::from(&view)).into_response())
 }
 
 async fn approve(
@@ -182,5 +184,5 @@ async fn resend(
         &delivery,
     )
     .await?;
-    Ok(Json(view).into_response())
+    Ok(Json(RequestJson::from(&view)).into_response())
 }
