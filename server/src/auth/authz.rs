@@ -71,6 +71,85 @@ impl Action {
     }
 }
 
+/// The kind of thing a rule is about: a [`Resource`] without its particulars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Portal,
+    Runbook,
+    TokensOf,
+    OwnedBy,
+    /// A request of this risk tier.
+    Request(u8),
+}
+
+impl Resource<'_> {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Resource::Portal => Kind::Portal,
+            Resource::Runbook(_) => Kind::Runbook,
+            Resource::TokensOf(_) => Kind::TokensOf,
+            Resource::OwnedBy(_) => Kind::OwnedBy,
+            Resource::Request { tier, .. } => Kind::Request(*tier),
+        }
+    }
+}
+
+/// Who a rule grants an action to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// Every signed-in person.
+    Anyone,
+    Admin,
+    SecurityReviewer,
+    Approver,
+    /// Someone who owns some team's runbooks.
+    RunbookOwner,
+    /// Someone the resource itself names: a group its visibility lists, the owner of the
+    /// tokens, one of the owning teams of a runbook, or an owner group of a request's template.
+    Named,
+}
+
+/// One line of the policy: `action` on a `on` is granted to any of `to`.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub action: Action,
+    pub on: Kind,
+    pub to: &'static [Holder],
+}
+
+const fn rule(action: Action, on: Kind, to: &'static [Holder]) -> Rule {
+    Rule { action, on, to }
+}
+
+/// Who may do what, as data: [`can`] reads it, and so does the route × role test. What is not
+/// listed is denied. Tokens are further limited by [`Action::scope`].
+pub const POLICY: &[Rule] = {
+    use Action::*;
+    use Holder::*;
+    &[
+        rule(ReadRunbooks, Kind::Portal, &[Anyone]),
+        rule(ReadRunbooks, Kind::Runbook, &[Named]),
+        rule(ViewIndexStatus, Kind::Portal, &[Anyone]),
+        rule(SubmitNotes, Kind::Portal, &[Anyone]),
+        rule(ReadDeployments, Kind::Portal, &[Anyone]),
+        rule(RequestTemplates, Kind::Portal, &[Anyone]),
+        rule(ViewAudit, Kind::Portal, &[Admin, SecurityReviewer]),
+        rule(ResendNotifications, Kind::Portal, &[Admin]),
+        rule(ManageTokens, Kind::TokensOf, &[Admin, Named]),
+        rule(ReviewDrafts, Kind::Portal, &[Admin, RunbookOwner]),
+        rule(ReviewDrafts, Kind::OwnedBy, &[Admin, Named]),
+        // Tier 1: two people, one of them a security reviewer (`requests::rules` counts).
+        rule(
+            DecideRequests,
+            Kind::Request(1),
+            &[Approver, SecurityReviewer, Named],
+        ),
+        // Tier 2: one owner of the template or an approver.
+        rule(DecideRequests, Kind::Request(2), &[Approver, Named]),
+        // Tier 3 is approved by policy, never by a person: no rule.
+    ]
+};
+
 /// Whether `who` may do `action` on `resource`. Anonymous callers may do nothing.
 pub fn can(who: Option<&Identity>, action: Action, resource: Resource<'_>) -> bool {
     let Some(who) = who else { return false };
@@ -80,43 +159,30 @@ pub fn can(who: Option<&Identity>, action: Action, resource: Resource<'_>) -> bo
             _ => return false,
         }
     }
+    let kind = resource.kind();
+    POLICY
+        .iter()
+        .filter(|r| r.action == action && r.on == kind)
+        .any(|r| r.to.iter().any(|holder| holds(who, *holder, resource)))
+}
+
+fn holds(who: &Identity, holder: Holder, resource: Resource<'_>) -> bool {
     let roles = &who.roles;
-    match (action, resource) {
-        (Action::ReadRunbooks, Resource::Portal) => true,
-        (Action::ReadRunbooks, Resource::Runbook(visibility)) => {
-            runbook_visible(&who.groups, visibility)
-        }
-        (
-            Action::ViewIndexStatus
-            | Action::SubmitNotes
-            | Action::ReadDeployments
-            | Action::RequestTemplates,
-            Resource::Portal,
-        ) => true,
-        (Action::ViewAudit, Resource::Portal) => roles.admin || roles.security_reviewer,
-        (Action::ResendNotifications, Resource::Portal) => roles.admin,
-        (Action::ManageTokens, Resource::TokensOf(owner)) => roles.admin || owner == who.subject,
-        (Action::ReviewDrafts, Resource::Portal) => {
-            roles.admin || !roles.runbook_owner_of.is_empty()
-        }
-        (Action::ReviewDrafts, Resource::OwnedBy(owners)) => {
-            roles.admin
-                || owners
-                    .iter()
-                    .any(|o| roles.runbook_owner_of.iter().any(|t| t == o.as_ref()))
-        }
-        (Action::DecideRequests, Resource::Request { tier, owners }) => {
-            let owner = owns_any(&who.groups, owners);
-            match tier {
-                // One owner of the template or an approver.
-                2 => roles.approver || owner,
-                // Two people; a security reviewer must be one of them.
-                1 => roles.approver || roles.security_reviewer || owner,
-                // Tier 3 is approved by policy, never by a person.
-                _ => false,
-            }
-        }
-        _ => false,
+    match holder {
+        Holder::Anyone => true,
+        Holder::Admin => roles.admin,
+        Holder::SecurityReviewer => roles.security_reviewer,
+        Holder::Approver => roles.approver,
+        Holder::RunbookOwner => !roles.runbook_owner_of.is_empty(),
+        Holder::Named => match resource {
+            Resource::Portal => false,
+            Resource::Runbook(visibility) => runbook_visible(&who.groups, visibility),
+            Resource::TokensOf(owner) => owner == who.subject,
+            Resource::OwnedBy(owners) => owners
+                .iter()
+                .any(|o| roles.runbook_owner_of.iter().any(|t| t == o.as_ref())),
+            Resource::Request { owners, .. } => owns_any(&who.groups, owners),
+        },
     }
 }
 
@@ -150,6 +216,129 @@ mod tests {
             roles,
             auth_method: "test".into(),
             scopes,
+        }
+    }
+
+    /// The whole policy for the development personas, one row per question, written out as
+    /// the README's role table says it. The route × role test derives its expectations from
+    /// [`POLICY`]; this pins the policy itself.
+    #[test]
+    fn the_policy_reads_as_the_readme_table() {
+        use crate::auth::dev_login::PERSONAS;
+        use crate::auth::roles::RoleMap;
+        let people: Vec<Identity> = ["developer", "approver", "security", "oncall", "admin"]
+            .iter()
+            .map(|id| {
+                PERSONAS
+                    .iter()
+                    .find(|p| p.id == *id)
+                    .expect("persona")
+                    .identity(&RoleMap::default())
+            })
+            .collect();
+        let restricted = Visibility::Restricted(vec![GroupName::parse("payments-oncall").unwrap()]);
+        let payments = [GroupName::parse("team-payments").unwrap()];
+        let identity = [GroupName::parse("team-identity").unwrap()];
+        let owners = ["team-payments".to_string()];
+        let request = |tier| Resource::Request {
+            tier,
+            owners: &owners,
+        };
+        //                    developer approver security oncall admin
+        let table: Vec<(&str, Action, Option<Resource<'_>>, &str)> = vec![
+            (
+                "search and read runbooks",
+                Action::ReadRunbooks,
+                None,
+                "YYYYY",
+            ),
+            (
+                "a restricted runbook",
+                Action::ReadRunbooks,
+                Some(Resource::Runbook(&restricted)),
+                "NNNYN",
+            ),
+            ("index status", Action::ViewIndexStatus, None, "YYYYY"),
+            (
+                "submit deployment notes",
+                Action::SubmitNotes,
+                None,
+                "YYYYY",
+            ),
+            ("read deployments", Action::ReadDeployments, None, "YYYYY"),
+            (
+                "templates and requests",
+                Action::RequestTemplates,
+                None,
+                "YYYYY",
+            ),
+            ("the audit log", Action::ViewAudit, None, "NNYNY"),
+            (
+                "send a notification again",
+                Action::ResendNotifications,
+                None,
+                "NNNNY",
+            ),
+            (
+                "someone else's tokens",
+                Action::ManageTokens,
+                Some(Resource::TokensOf("dev:other")),
+                "NNNNY",
+            ),
+            ("the draft queue", Action::ReviewDrafts, None, "NNNYY"),
+            (
+                "a draft of team-payments",
+                Action::ReviewDrafts,
+                Some(Resource::OwnedBy(&payments)),
+                "NNNYY",
+            ),
+            (
+                "a draft of team-identity",
+                Action::ReviewDrafts,
+                Some(Resource::OwnedBy(&identity)),
+                "NNNNY",
+            ),
+            (
+                "decide tier 1 (owners team-payments)",
+                Action::DecideRequests,
+                Some(request(1)),
+                "NYYYN",
+            ),
+            (
+                "decide tier 2",
+                Action::DecideRequests,
+                Some(request(2)),
+                "NYNYN",
+            ),
+            (
+                "decide tier 3",
+                Action::DecideRequests,
+                Some(request(3)),
+                "NNNNN",
+            ),
+        ];
+        for (question, action, resource, expected) in table {
+            let got: String = people
+                .iter()
+                .map(|p| {
+                    if can(Some(p), action, resource.unwrap_or(Resource::Portal)) {
+                        'Y'
+                    } else {
+                        'N'
+                    }
+                })
+                .collect();
+            assert_eq!(got, expected, "{question}");
+        }
+        for p in &people {
+            assert!(
+                can(
+                    Some(p),
+                    Action::ManageTokens,
+                    Resource::TokensOf(&p.subject)
+                ),
+                "everyone manages their own tokens"
+            );
         }
     }
 

@@ -6,6 +6,10 @@
 
 use std::collections::BTreeSet;
 
+use server::auth::authz::{Action, Resource, can};
+use server::auth::dev_login::persona;
+use server::auth::roles::RoleMap;
+
 use crate::common::repo_root;
 
 /// Callers tried against every route: anonymous, then one persona per role.
@@ -46,11 +50,32 @@ pub struct Case {
 
 pub const EVERYONE_SIGNED_IN: [Expect; 6] = [SignIn, Allow, Allow, Allow, Allow, Allow];
 pub const PUBLIC: [Expect; 6] = [Allow; 6];
-pub const AUDITORS: [Expect; 6] = [SignIn, Forbidden, Forbidden, Allow, Forbidden, Allow];
-/// Runbook owners (the on-call persona is in `team-payments`) and admins.
-pub const OWNERS: [Expect; 6] = [SignIn, Forbidden, Forbidden, Forbidden, Allow, Allow];
-/// A draft that does not exist: reviewers learn that, nobody else does.
-pub const OWNERS_MISSING: [Expect; 6] = [SignIn, Forbidden, Forbidden, Forbidden, NotHere, NotHere];
+
+/// What the policy grants each caller: anonymous callers are asked to sign in, a persona the
+/// policy (`server::auth::authz::POLICY`, pinned by its own unit test) does not grant gets
+/// 403. Role-dependent rows read their expectations from here rather than repeating them.
+pub fn granted_on(action: Action, resource: Resource<'_>) -> [Expect; 6] {
+    let mut out = [SignIn; 6];
+    for (i, who) in CALLERS.iter().enumerate() {
+        let Some(id) = who else { continue };
+        let identity = persona(id).expect("persona").identity(&RoleMap::default());
+        out[i] = if can(Some(&identity), action, resource) {
+            Allow
+        } else {
+            Forbidden
+        };
+    }
+    out
+}
+
+pub fn granted(action: Action) -> [Expect; 6] {
+    granted_on(action, Resource::Portal)
+}
+
+/// Something that does not exist, behind `action`: those granted learn that, nobody else does.
+pub fn granted_but_missing(action: Action) -> [Expect; 6] {
+    granted(action).map(|e| if e == Allow { NotHere } else { e })
+}
 /// Something that does not exist: only signed-in callers learn that.
 pub const SIGNED_IN_NOT_HERE: [Expect; 6] = [SignIn, NotHere, NotHere, NotHere, NotHere, NotHere];
 
@@ -115,14 +140,14 @@ pub fn cases() -> Vec<Case> {
             "/api/v1/audit/events",
             "/api/v1/audit/events",
             None,
-            AUDITORS,
+            granted(Action::ViewAudit),
         ),
         case(
             "GET",
             "/api/v1/audit/export",
             "/api/v1/audit/export",
             None,
-            AUDITORS,
+            granted(Action::ViewAudit),
         ),
         case(
             "GET",
@@ -136,7 +161,7 @@ pub fn cases() -> Vec<Case> {
             "/api/v1/tokens",
             "/api/v1/tokens?all=1",
             None,
-            [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
+            granted_on(Action::ManageTokens, Resource::TokensOf("someone-else")),
         ),
         case(
             "POST",
@@ -179,7 +204,7 @@ pub fn cases() -> Vec<Case> {
             "audit",
             "/rpc/audit",
             Some("query[actor]=x"),
-            AUDITORS,
+            granted(Action::ViewAudit),
         ),
         case(
             "POST",
@@ -216,21 +241,21 @@ pub fn cases() -> Vec<Case> {
             "review_queue",
             "/rpc/review_queue",
             Some(""),
-            OWNERS,
+            granted(Action::ReviewDrafts),
         ),
         case(
             "POST",
             "draft",
             "/rpc/draft",
             Some("id=nope"),
-            OWNERS_MISSING,
+            granted_but_missing(Action::ReviewDrafts),
         ),
         case(
             "POST",
             "decide_draft",
             "/rpc/decide_draft",
             Some("decision[id]=nope&decision[decision]=reject&decision[reason]=no"),
-            OWNERS_MISSING,
+            granted_but_missing(Action::ReviewDrafts),
         ),
         case(
             "POST",
@@ -244,7 +269,7 @@ pub fn cases() -> Vec<Case> {
             "mark_reviewed",
             "/rpc/mark_reviewed",
             Some("stem=checkout-api-high-latency"),
-            OWNERS,
+            granted(Action::ReviewDrafts),
         ),
         case("POST", "session", "/rpc/session", Some(""), PUBLIC),
         case("POST", "personas", "/rpc/personas", Some(""), PUBLIC),
@@ -461,11 +486,23 @@ pub fn cases() -> Vec<Case> {
             None,
             PUBLIC,
         ),
-        case("GET", "/drafts", "/drafts", None, OWNERS),
-        case("GET", "/drafts/:id", "/drafts/nope", None, OWNERS_MISSING),
+        case(
+            "GET",
+            "/drafts",
+            "/drafts",
+            None,
+            granted(Action::ReviewDrafts),
+        ),
+        case(
+            "GET",
+            "/drafts/:id",
+            "/drafts/nope",
+            None,
+            granted_but_missing(Action::ReviewDrafts),
+        ),
         case("GET", "/status", "/status", None, EVERYONE_SIGNED_IN),
         case("GET", "/signin", "/signin", None, PUBLIC),
-        case("GET", "/audit", "/audit", None, AUDITORS),
+        case("GET", "/audit", "/audit", None, granted(Action::ViewAudit)),
         case("GET", "/tokens", "/tokens", None, EVERYONE_SIGNED_IN),
         case(
             "GET",
