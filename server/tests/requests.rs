@@ -690,5 +690,18 @@ fn the_api_speaks_rfc_3339_times_and_seconds() {
             row["age"], "0 min",
             "the old field stays for existing readers"
         );
+        let (status, view) = post(&dev, &app, "/api/v1/requests", deploy("production")).await;
+        assert_eq!(status, 201, "{view}");
+        let findings = view["policy"].as_array().expect("policy");
+        assert!(!findings.is_empty(), "{view}");
+        for f in findings {
+            assert!(
+                ["deny", "escalate", "warn"].contains(&f["level"].as_str().unwrap_or_default()),
+                "{f}"
+            );
+            for field in ["policy", "rule", "message"] {
+                assert!(f[field].is_string(), "{field} in {f}");
+            }
+        }
     });
 }

@@ -5,6 +5,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
+use crate::catalog::render::RenderedFile;
+use crate::policy::Finding;
 use crate::portal::request_pages::age;
 use crate::portal::requests::{Listed, Shown};
 
@@ -76,22 +78,6 @@ pub struct TimelineJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FileJson {
-    pub path: String,
-    pub content: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct PolicyJson {
-    pub level: String,
-    pub policy: String,
-    pub rule: String,
-    pub message: String,
-    pub fix: Option<String>,
-    pub tier: Option<u8>,
-}
-
-#[derive(Debug, Serialize)]
 pub struct DeliveryJson {
     pub id: String,
     pub event: String,
@@ -121,8 +107,10 @@ pub struct RequestJson {
     pub requester_name: String,
     pub owners: Vec<String>,
     pub parameters: serde_json::Map<String, serde_json::Value>,
-    pub files: Vec<FileJson>,
-    pub policy: Vec<PolicyJson>,
+    /// As rendered: `{path, content}`.
+    pub files: Vec<RenderedFile>,
+    /// As policy judged it: `{level, policy, rule, message, fix, tier}`.
+    pub policy: Vec<Finding>,
     pub policy_digest: String,
     pub approval_rule: String,
     pub missing: Option<String>,
@@ -159,26 +147,8 @@ impl From<&Shown> for RequestJson {
             requester_name: r.requester_name.clone(),
             owners: shown.owners.clone(),
             parameters: shown.parameters.clone(),
-            files: shown
-                .files
-                .iter()
-                .map(|f| FileJson {
-                    path: f.path.clone(),
-                    content: f.content.clone(),
-                })
-                .collect(),
-            policy: shown
-                .findings
-                .iter()
-                .map(|f| PolicyJson {
-                    level: f.level.name().to_string(),
-                    policy: f.policy.clone(),
-                    rule: f.rule.clone(),
-                    message: f.message.clone(),
-                    fix: f.fix.clone(),
-                    tier: f.tier,
-                })
-                .collect(),
+            files: shown.files.clone(),
+            policy: shown.findings.clone(),
             policy_digest: r.policy_digest.clone(),
             approval_rule: shown.approval_rule.clone(),
             missing: shown.missing.clone(),
