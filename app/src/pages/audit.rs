@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::get_audit_events;
-use crate::components::notice::ErrorNotice;
+use crate::components::loaded::loaded;
 use crate::dto::AuditQuery;
 use crate::pages::urlencode;
 
@@ -64,15 +64,13 @@ pub fn AuditPage() -> impl IntoView {
                 </a>
             </div>
         </form>
-        <Suspense fallback=|| view! { <p class="loading"><span class="spinner"></span>" Loading events…"</p> }>
-            {move || Suspend::new(async move {
-                match events.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(page) if page.events.is_empty() => view! {
+        {loaded(" Loading events…", events, move |page| {
+            if page.events.is_empty() {
+                return view! {
                         <div class="notice empty"><strong>"No events match these filters."</strong>
                             <p>"Clear a filter, or widen the time range."</p></div>
-                    }.into_any(),
-                    Ok(page) => {
+                }.into_any();
+            }
                         let next = page.next_before.map(|before| {
                             let mut q = query();
                             q.before = Some(before);
@@ -103,10 +101,7 @@ pub fn AuditPage() -> impl IntoView {
                             </div>
                             {next}
                         }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        })}
     }
 }
 

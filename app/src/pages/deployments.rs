@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{SubmitNotes, get_deployment, get_deployment_services};
+use crate::components::loaded::loaded;
 use crate::components::notice::ErrorNotice;
 
 /// The largest notes body accepted (the server says the same).
@@ -21,11 +22,7 @@ pub fn NewNotesPage() -> impl IntoView {
         <h1 class="page-title">"Deployment notes"</h1>
         <p class="lede">"Paste what a deployment changed. Secrets, personal data and internal addresses are masked before anything is stored; you will see what was masked. CI can post the same to "<code>"POST /api/v1/deployments"</code>" with a "<code>"notes:write"</code>" token."</p>
         {move || submit.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-        <Suspense fallback=|| view! { <p class="loading"><span class="spinner"></span>" Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match services.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(list) => view! {
+        {loaded(" Loading…", services, move |list| view! {
                         <ActionForm action=submit attr:class="card notes-form stack">
                             <label><span>"Service"</span>
                                 <select name="form[service]" required>
@@ -47,10 +44,7 @@ pub fn NewNotesPage() -> impl IntoView {
                                 </button>
                             </p>
                         </ActionForm>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
 
@@ -61,11 +55,7 @@ pub fn DeploymentPage() -> impl IntoView {
     let note = Resource::new(id, get_deployment);
     view! {
         <Title text="Deployment" />
-        <Suspense fallback=|| view! { <p class="loading"><span class="spinner"></span>" Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match note.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(d) => {
+        {loaded(" Loading…", note, move |d| {
                         let masked: usize = d.redactions.iter().map(|r| r.count).sum();
                         view! {
                             <h1 class="page-title">{format!("{} {}", d.service, d.version.clone().unwrap_or_default())}</h1>
@@ -108,9 +98,6 @@ pub fn DeploymentPage() -> impl IntoView {
                                 <ul>{d.links.into_iter().map(|l| view! { <li><code>{l}</code></li> }).collect_view()}</ul>
                             })}
                         }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        })}
     }
 }

@@ -8,12 +8,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{DecideDraft, get_draft, get_review_queue};
 use crate::components::diff::Diff;
+use crate::components::loaded::loaded;
 use crate::components::notice::{Empty, ErrorNotice};
 use crate::dto::{DraftView, ReviewQueue};
-
-fn loading() -> impl IntoView {
-    view! { <p class="loading"><span class="spinner"></span>" Loading…"</p> }
-}
 
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
@@ -22,14 +19,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
         <Title text="Drafts" />
         <h1 class="page-title">"Runbook drafts"</h1>
         <p class="lede">"Updates drafted from deployment notes for the runbooks you own. A draft is untrusted until you accept it: read the diff, edit what is wrong, then accept or reject it."</p>
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match queue.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(q) => view! { <Queue q /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(" Loading…", queue, move |q| view! { <Queue q /> })}
     }
 }
 
@@ -93,14 +83,7 @@ pub fn DraftPage() -> impl IntoView {
     view! {
         <Title text="Draft" />
         {move || decide.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match draft.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(d) => view! { <Draft d decide /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(" Loading…", draft, move |d| view! { <Draft d decide /> })}
     }
 }
 

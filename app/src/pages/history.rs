@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::get_runbook_history;
 use crate::components::diff::Diff;
-use crate::components::notice::ErrorNotice;
+use crate::components::loaded::loaded;
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
@@ -16,11 +16,7 @@ pub fn HistoryPage() -> impl IntoView {
     let history = Resource::new(stem, get_runbook_history);
     view! {
         <Title text="History" />
-        <Suspense fallback=|| view! { <p class="loading"><span class="spinner"></span>" Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match history.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(h) => view! {
+        {loaded(" Loading…", history, move |h| view! {
                         <h1 class="page-title">"History: "<a href=format!("/runbooks/{}", h.runbook)>{h.title}</a></h1>
                         {if h.revisions.is_empty() {
                             view! { <p class="muted">"No revision was accepted in Gatehouse yet; earlier changes are in the runbooks repository."</p> }.into_any()
@@ -45,9 +41,6 @@ pub fn HistoryPage() -> impl IntoView {
                                 </ol>
                             }.into_any()
                         }}
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }

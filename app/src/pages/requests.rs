@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{DecideRequest, ResendNotification, get_inbox, get_my_requests, get_request};
+use crate::components::loaded::loaded;
 use crate::components::notice::{Empty, ErrorNotice};
 use crate::dto::{RequestList, RequestSummary, RequestView};
 use crate::pages::templates::{PolicyItem, TierBadge};
@@ -20,18 +21,14 @@ pub fn RequestsPage() -> impl IntoView {
         <Title text="My requests" />
         <h1 class="page-title">"My requests"</h1>
         <p class="lede">"Everything you asked for, newest first. Low-risk requests are approved at once; others wait for their approvers."</p>
-        <Suspense fallback=|| view! { <p class="loading"><span class="spinner"></span>{LOADING}</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(list) if list.requests.is_empty() => view! {
-                        <Empty title="No requests yet".into() hint="Pick a template, preview it and request it: it shows up here.".into() />
-                        <p><a class="btn primary" href="/templates">"Browse templates"</a></p>
-                    }.into_any(),
-                    Ok(list) => view! { <RequestTable list inbox=false /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(LOADING, list, |list| if list.requests.is_empty() {
+            view! {
+                <Empty title="No requests yet".into() hint="Pick a template, preview it and request it: it shows up here.".into() />
+                <p><a class="btn primary" href="/templates">"Browse templates"</a></p>
+            }.into_any()
+        } else {
+            view! { <RequestTable list inbox=false /> }.into_any()
+        })}
     }
 }
 
@@ -42,17 +39,13 @@ pub fn ApprovalsPage() -> impl IntoView {
         <Title text="Approvals" />
         <h1 class="page-title">"Waiting for your decision"</h1>
         <p class="lede">"Requests you may approve, oldest first. Tier 1 needs two people, one of them a security reviewer; tier 2 one owner of the template or an approver."</p>
-        <Suspense fallback=|| view! { <p class="loading"><span class="spinner"></span>{LOADING}</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(list) if list.requests.is_empty() => view! {
-                        <Empty title="Nothing waits for you".into() hint="Requests that need your approval appear here, oldest first.".into() />
-                    }.into_any(),
-                    Ok(list) => view! { <RequestTable list inbox=true /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(LOADING, list, |list| if list.requests.is_empty() {
+            view! {
+                <Empty title="Nothing waits for you".into() hint="Requests that need your approval appear here, oldest first.".into() />
+            }.into_any()
+        } else {
+            view! { <RequestTable list inbox=true /> }.into_any()
+        })}
     }
 }
 
@@ -96,14 +89,7 @@ pub fn RequestPage() -> impl IntoView {
     );
     view! {
         <Title text="Request" />
-        <Suspense fallback=|| view! { <p class="loading"><span class="spinner"></span>{LOADING}</p> }>
-            {move || Suspend::new(async move {
-                match request.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(r) => view! { <Request r decide resend /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(LOADING, request, move |r| view! { <Request r decide resend /> })}
     }
 }
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::get_index_status;
-use crate::components::notice::ErrorNotice;
+use crate::components::loaded::loaded;
 
 #[component]
 pub fn StatusPage() -> impl IntoView {
@@ -13,11 +13,7 @@ pub fn StatusPage() -> impl IntoView {
         <Title text="Status" />
         <h1 class="page-title">"Runbook index status"</h1>
         <section class="status stack">
-            <Suspense fallback=|| view! { <p class="loading"><span class="spinner"></span>" Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match status.await {
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        Ok(s) => view! {
+            {loaded(" Loading…", status, move |s| view! {
                             <dl class="meta">
                                 <dt>"Runbooks you can read"</dt><dd>{s.runbooks}</dd>
                                 <dt>"Sections indexed"</dt><dd>{s.sections}</dd>
@@ -45,10 +41,7 @@ pub fn StatusPage() -> impl IntoView {
                                     </div>
                                 }.into_any()
                             }}
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+                        })}
         </section>
     }
 }

@@ -10,6 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{SubmitRequest, get_catalog, get_template, preview_request};
+use crate::components::loaded::loaded;
 use crate::components::notice::{Empty, ErrorNotice};
 use crate::dto::{
     CatalogPage, CatalogQuery, ParamView, PolicyResult, PreviewForm, PreviewView, TemplateCard,
@@ -31,14 +32,7 @@ pub fn TemplatesPage() -> impl IntoView {
         <Title text="Templates" />
         <h1 class="page-title">"Templates"</h1>
         <p class="lede">"Pipelines and sandboxes, ready to use. Fill in a form, see at once what policy says and who must approve, then request it."</p>
-        <Suspense fallback=|| view! { <p class="loading"><span class="spinner"></span>" Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match catalog.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(page) => view! { <Catalog page current=current.get_untracked() /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(" Loading…", catalog, move |page| view! { <Catalog page current=current.get_untracked() /> })}
     }
 }
 

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::get_tokens;
-use crate::components::notice::ErrorNotice;
+use crate::components::loaded::loaded;
 
 /// Notices the server sends back after a form post (`/tokens?notice=`).
 fn notice_text(code: &str) -> Option<&'static str> {
@@ -28,11 +28,7 @@ pub fn TokensPage() -> impl IntoView {
         <p class="lede">"Tokens let scripts and CI call the Gatehouse API as you, limited to the scopes you pick. Send one as "<code>"Authorization: Bearer <token>"</code>"."</p>
         {move || error().map(|e| view! { <div class="notice error" role="alert"><strong>"Not created"</strong><p>{e}</p></div> })}
         {move || notice().and_then(|n| notice_text(&n)).map(|t| view! { <div class="notice success" role="status"><p>{t}</p></div> })}
-        <Suspense fallback=|| view! { <p class="loading"><span class="spinner"></span>" Loading tokens…"</p> }>
-            {move || Suspend::new(async move {
-                match tokens.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok((page, new_token)) => view! {
+        {loaded(" Loading tokens…", tokens, move |(page, new_token)| view! {
                         {new_token.map(|t| view! {
                             <div class="notice success new-token" role="status">
                                 <strong>"Your new token — copy it now, it is not shown again:"</strong>
@@ -98,9 +94,6 @@ pub fn TokensPage() -> impl IntoView {
                                 </div>
                             }.into_any()
                         }}
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                    })}
     }
 }
