@@ -52,15 +52,20 @@ pub struct Settings {
 impl Settings {
     /// The process environment and the file named by `GATEHOUSE_CONFIG`, if any.
     pub fn from_process() -> Result<Self, ConfigError> {
-        let env = std::env::vars().filter_map(|(name, value)| {
+        // `vars_os`: another program's variable that is not UTF-8 must not stop start-up.
+        let mut env = BTreeMap::new();
+        for (name, value) in std::env::vars_os() {
+            let Some(name) = name.to_str() else { continue };
             let key = match name.strip_prefix("GATEHOUSE_") {
                 Some(key) => key.to_ascii_lowercase(),
                 None if name == "DATABASE_URL" => "database_url".to_string(),
-                None => return None,
+                None => continue,
             };
-            Some((key, value))
-        });
-        let env: BTreeMap<String, String> = env.collect();
+            let value = value.into_string().map_err(|_| {
+                invalid(name.to_string(), "is not valid UTF-8; set it to plain text")
+            })?;
+            env.insert(key, value);
+        }
         let Some(path) = std::env::var_os("GATEHOUSE_CONFIG") else {
             return Ok(Self {
                 env,

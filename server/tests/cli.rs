@@ -475,3 +475,48 @@ fn audit_keygen_writes_a_private_key_once() {
         .expect("run");
     assert_eq!(again.status.code(), Some(2), "never overwrites a key");
 }
+
+#[test]
+fn settings_that_are_not_utf8_get_a_message_and_other_programs_variables_are_ignored() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"127.0.0.1:\xff");
+    let out = gatehouse()
+        .env("GATEHOUSE_BIND", bad)
+        .args(["redact", "--list"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("GATEHOUSE_BIND") && err.contains("UTF-8"),
+        "{err}"
+    );
+    let out = gatehouse()
+        .env("SOME_OTHER_TOOL", bad)
+        .args(["redact", "--list"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_misspelt_key_in_the_config_file_is_refused_with_the_known_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("gatehouse.toml");
+    std::fs::write(&file, "sesion_ttl_hours = 8\n").expect("write");
+    let out = gatehouse()
+        .env("GATEHOUSE_CONFIG", &file)
+        .args(["redact", "--list"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`sesion_ttl_hours`") && err.contains("session_ttl_hours"),
+        "{err}"
+    );
+}
