@@ -1,14 +1,16 @@
 //! The server's implementation of the UI's [`Portal`] port: authorization checks, then the
-//! domain, then DTOs. Blocking index work runs on the blocking pool.
+//! domain, then DTOs. The trait impl here only delegates for the larger features, each in
+//! its own module (runbooks and search, deployments, drafts in `review`, templates in
+//! `catalog`, requests); blocking index work runs on the blocking pool.
 
 use std::sync::Arc;
 
 use app::dto::{
     AuditEventView, AuditPage, AuditQuery, CatalogPage, CatalogQuery, DeploymentView,
-    DraftDecision, DraftLink, DraftView, Facets, FileProblem, HistoryPage, IndexStatus, NotesForm,
-    NotificationResend, Persona, PreviewForm, PreviewView, Redaction, RequestDecision, RequestList,
-    RequestView, ResultGroup, ReviewQueue, RunbookView, ScopeOption, SearchQuery, SearchResults,
-    SectionHit, SessionInfo, SnippetPart, TemplateView, TocEntry, TokenView, TokensPage, UserInfo,
+    DraftDecision, DraftView, Facets, HistoryPage, IndexStatus, NotesForm, NotificationResend,
+    Persona, PreviewForm, PreviewView, RequestDecision, RequestList, RequestView, ReviewQueue,
+    RunbookView, ScopeOption, SearchQuery, SearchResults, SessionInfo, TemplateView, TokenView,
+    TokensPage, UserInfo,
 };
 use app::error::PortalError;
 use app::port::{Caller, Portal};
@@ -20,10 +22,7 @@ use crate::auth::scopes::Scope;
 use crate::auth::tokens::TokenStore;
 use crate::auth::{Identity, dev_login};
 use crate::runbooks::RunbookLibrary;
-use crate::runbooks::front_matter::Visibility;
-use crate::runbooks::library::today;
 use crate::runbooks::names::GroupName;
-use crate::runbooks::search::{Hit, HitGroup};
 
 /// Runbooks shown per page of results, and the most a caller may ask for.
 pub const DEFAULT_GROUPS: usize = 20;
@@ -32,9 +31,13 @@ pub const MAX_LIMIT: usize = 100;
 const AUDIT_PAGE: u64 = 100;
 
 pub mod catalog;
+mod deployments;
 pub mod request_pages;
 pub mod requests;
 mod review;
+mod runbooks;
+
+pub use runbooks::query_text;
 
 pub struct PortalService {
     pub library: Arc<RunbookLibrary>,
@@ -93,24 +96,6 @@ impl From<Denied> for PortalError {
 }
 
 impl PortalService {
-    /// A signed-in caller asked for a runbook that exists but is restricted to groups they
-    /// are not in: they see "not found", the audit log sees a denial.
-    async fn note_hidden_runbook(&self, caller: &Caller, stem: &str) {
-        let principal = principal_of(caller);
-        let catalog = self.library.catalog();
-        if let Some(rb) = catalog.runbooks.values().find(|r| r.stem.as_ref() == stem) {
-            let _ = self
-                .guard
-                .require(
-                    &principal,
-                    Action::ReadRunbooks,
-                    Resource::Runbook(&rb.meta.visibility),
-                    &format!("runbook:{stem}"),
-                )
-                .await;
-        }
-    }
-
     /// The caller's groups if they may do `action` on the portal, else the error to show.
     async fn allowed(
         &self,
@@ -121,50 +106,6 @@ impl PortalService {
             .guard
             .groups_for(&principal_of(caller), action, "portal")
             .await?)
-    }
-}
-
-/// Query text with the UI's filter controls folded in as `service:`/`tag:` filters.
-pub fn query_text(q: &SearchQuery) -> String {
-    let mut text = q.q.clone();
-    for (key, value) in [("service", &q.service), ("tag", &q.tag)] {
-        if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            text.push_str(&format!(" {key}:\"{}\"", v.replace('"', "")));
-        }
-    }
-    text
-}
-
-fn section_hit(hit: &Hit) -> SectionHit {
-    SectionHit {
-        anchor: hit.anchor.clone(),
-        heading_path: hit.path.clone(),
-        snippet: hit
-            .snippet
-            .parts()
-            .into_iter()
-            .map(|(text, hit)| SnippetPart {
-                text: text.to_string(),
-                hit,
-            })
-            .collect(),
-        url: hit.url(),
-    }
-}
-
-fn result_group(group: &HitGroup, drifting: &std::collections::BTreeSet<String>) -> ResultGroup {
-    let rb = &group.runbook;
-    ResultGroup {
-        runbook: rb.stem.to_string(),
-        title: rb.meta.title.clone(),
-        service: rb.meta.service.to_string(),
-        owners: rb.meta.owners.iter().map(|o| o.to_string()).collect(),
-        tags: rb.meta.tags.clone(),
-        restricted: matches!(rb.meta.visibility, Visibility::Restricted(_)),
-        stale: rb.is_stale(today()),
-        drifting: drifting.contains(rb.stem.as_ref()),
-        sections: group.hits.iter().map(section_hit).collect(),
-        more_sections: group.more,
     }
 }
 
@@ -207,110 +148,24 @@ impl Portal for PortalService {
         })
     }
 
-    #[tracing::instrument(skip(self, caller), fields(q = %query.q))]
     async fn search_runbooks(
         &self,
         caller: &Caller,
         query: SearchQuery,
     ) -> Result<SearchResults, PortalError> {
-        let groups = self.allowed(caller, Action::ReadRunbooks).await?;
-        let limit = query.limit.unwrap_or(DEFAULT_GROUPS).clamp(1, MAX_LIMIT);
-        let text = query_text(&query);
-        let library = self.library.clone();
-        let found = blocking(move || library.search_grouped(&text, &groups, limit))
-            .await?
-            .map_err(|e| {
-                tracing::error!(error = %e, "search failed");
-                PortalError::Internal
-            })?;
-        let drifting = self.drifting_stems().await;
-        Ok(SearchResults {
-            groups: found
-                .groups
-                .iter()
-                .map(|g| result_group(g, &drifting))
-                .collect(),
-            total_sections: found.total,
-            notices: found.notices,
-        })
+        self.search(caller, query).await
     }
 
     async fn facets(&self, caller: &Caller) -> Result<Facets, PortalError> {
-        let groups = self.allowed(caller, Action::ReadRunbooks).await?;
-        let visible = self.library.visible(&groups);
-        let mut services: Vec<String> =
-            visible.iter().map(|r| r.meta.service.to_string()).collect();
-        let mut tags: Vec<String> = visible
-            .iter()
-            .flat_map(|r| r.meta.tags.iter().cloned())
-            .collect();
-        services.sort();
-        services.dedup();
-        tags.sort();
-        tags.dedup();
-        Ok(Facets { services, tags })
+        self.facets_for(caller).await
     }
 
     async fn runbook(&self, caller: &Caller, stem: String) -> Result<RunbookView, PortalError> {
-        let groups = self.allowed(caller, Action::ReadRunbooks).await?;
-        let Some(rb) = self.library.runbook(&stem, &groups) else {
-            self.note_hidden_runbook(caller, &stem).await;
-            return Err(PortalError::NotFound);
-        };
-        let today = today();
-        let (restricted, visible_to) = match &rb.meta.visibility {
-            Visibility::Internal => (false, Vec::new()),
-            Visibility::Restricted(g) => (true, g.iter().map(|g| g.to_string()).collect()),
-        };
-        Ok(RunbookView {
-            stem: rb.stem.to_string(),
-            title: rb.meta.title.clone(),
-            service: rb.meta.service.to_string(),
-            owners: rb.meta.owners.iter().map(|o| o.to_string()).collect(),
-            tags: rb.meta.tags.clone(),
-            alerts: rb.meta.alerts.iter().map(|a| a.to_string()).collect(),
-            restricted,
-            groups: visible_to,
-            last_reviewed: rb.meta.last_reviewed.to_string(),
-            days_since_review: rb.days_since_review(today),
-            stale: rb.is_stale(today),
-            toc: rb
-                .sections
-                .iter()
-                .filter(|s| (2..=4).contains(&s.level))
-                .map(|s| TocEntry {
-                    level: s.level,
-                    anchor: s.anchor.clone(),
-                    text: s.heading.clone(),
-                })
-                .collect(),
-            html: rb.html.clone(),
-            drift: self.drift_of(rb.stem.as_ref()).await,
-            can_review: self.owns(caller, &rb.meta.owners),
-        })
+        self.open_runbook(caller, stem).await
     }
 
     async fn index_status(&self, caller: &Caller) -> Result<IndexStatus, PortalError> {
-        let groups = self.allowed(caller, Action::ViewIndexStatus).await?;
-        let visible = self.library.visible(&groups);
-        Ok(IndexStatus {
-            runbooks: visible.len(),
-            sections: visible.iter().map(|r| r.sections.len()).sum(),
-            last_reindex: self
-                .library
-                .last_refresh()
-                .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
-            problems: self
-                .library
-                .problems()
-                .into_iter()
-                .map(|p| FileProblem {
-                    file: p.file,
-                    line: p.line,
-                    reason: p.reason,
-                })
-                .collect(),
-        })
+        self.status_for(caller).await
     }
 
     async fn audit_events(
@@ -420,124 +275,15 @@ impl Portal for PortalService {
     }
 
     async fn deployment_services(&self, caller: &Caller) -> Result<Vec<String>, PortalError> {
-        let principal = principal_of(caller);
-        self.guard
-            .require(
-                &principal,
-                Action::SubmitNotes,
-                Resource::Portal,
-                "deployments",
-            )
-            .await?;
-        // Only services the caller could find runbooks for (and the configured ones): the
-        // list must not tell of restricted runbooks.
-        let groups = principal.who.as_ref().map_or(&[][..], |w| &w.groups[..]);
-        Ok(self
-            .intake
-            .services_for(groups)
-            .iter()
-            .map(|s| s.to_string())
-            .collect())
+        self.services_for(caller).await
     }
 
     async fn submit_notes(&self, caller: &Caller, form: NotesForm) -> Result<String, PortalError> {
-        use crate::deployments::{IntakeError, Retry, notes};
-        let principal = principal_of(caller);
-        let who = self
-            .guard
-            .require(
-                &principal,
-                Action::SubmitNotes,
-                Resource::Portal,
-                "deployments",
-            )
-            .await?;
-        let request_hash =
-            crate::hashing::sha256_hex(serde_json::to_string(&form).unwrap_or_default().as_bytes());
-        let optional = |v: String| Some(v).filter(|v| !v.trim().is_empty());
-        let raw = notes::NotesJson {
-            service: optional(form.service),
-            environment: optional(form.environment),
-            version: optional(form.version),
-            deployed_by: Some(who.name.clone()),
-            body: Some(form.body),
-            ..notes::NotesJson::default()
-        };
-        let retry = Retry {
-            key: None,
-            request_hash,
-        };
-        match self
-            .intake
-            .receive(who, &principal.origin, retry, raw)
-            .await
-        {
-            Ok(done) => Ok(done.id),
-            Err(err @ (IntakeError::Invalid(_) | IntakeError::KeyReused(_))) => {
-                Err(PortalError::BadRequest(err.to_string()))
-            }
-            Err(IntakeError::Database(e)) => Err(internal("storing deployment notes", e)),
-        }
+        self.take_notes(caller, form).await
     }
 
     async fn deployment(&self, caller: &Caller, id: String) -> Result<DeploymentView, PortalError> {
-        let principal = principal_of(caller);
-        self.guard
-            .require(
-                &principal,
-                Action::ReadDeployments,
-                Resource::Portal,
-                "deployments",
-            )
-            .await?;
-        let row = crate::deployments::find(self.guard.db(), &id)
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "reading a deployment failed");
-                PortalError::Internal
-            })?
-            .ok_or(PortalError::NotFound)?;
-        let stored = |e| internal("reading a deployment", e);
-        let redactions = row.redactions().map_err(stored)?;
-        let links = row.links().map_err(stored)?;
-        let catalog = self.library.catalog();
-        let drafts = self
-            .drafts
-            .of_deployment(&row.id)
-            .await
-            .map_err(|e| internal("reading drafts", e))?
-            .into_iter()
-            // Restricted runbooks stay unnamed to those who may not read them.
-            .filter(|d| {
-                catalog
-                    .get(&d.stem)
-                    .is_none_or(|rb| self.can_read(caller, &rb.meta.visibility))
-            })
-            .map(|d| DraftLink {
-                id: d.id,
-                runbook: d.stem,
-                is_new: d.is_new,
-                status: d.status.to_string(),
-            })
-            .collect();
-        Ok(DeploymentView {
-            id: row.id,
-            service: row.service,
-            environment: row.environment,
-            version: row.version,
-            commit: row.commit_sha,
-            deployed_by: row.deployed_by,
-            deployed_at: row.deployed_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            body: row.body,
-            links,
-            redactions: redactions
-                .into_iter()
-                .map(|(category, count)| Redaction { category, count })
-                .collect(),
-            submitted_by: row.submitted_by,
-            sanitizer_version: row.sanitizer_version,
-            drafts,
-        })
+        self.show_deployment(caller, id).await
     }
 
     async fn review_queue(&self, caller: &Caller) -> Result<ReviewQueue, PortalError> {
