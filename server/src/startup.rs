@@ -197,6 +197,7 @@ impl Application {
             webhooks: webhooks.clone(),
         });
         let expiry = spawn_expiry(requests.clone(), EXPIRY_EVERY);
+        let requests = crate::portal::requests::Requests::new(requests, guard.clone());
         let webhook_worker = match webhooks {
             Some(webhooks) => {
                 if config

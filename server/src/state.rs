@@ -39,7 +39,7 @@ pub struct AppState {
     /// Templates, policies and the dry run.
     pub planner: Arc<crate::requests::preview::Planner>,
     /// Requests, approvals and expiry.
-    pub requests: Arc<crate::requests::desk::RequestDesk>,
+    pub requests: crate::portal::requests::Requests,
     pub metrics: Arc<Metrics>,
     pub leptos: LeptosOptions,
     pub portal: app::port::PortalHandle,

@@ -50,7 +50,7 @@ pub struct PortalService {
     /// Templates, policies and the dry run.
     pub planner: Arc<crate::requests::preview::Planner>,
     /// Requests, approvals and expiry.
-    pub requests: Arc<crate::requests::desk::RequestDesk>,
+    pub requests: requests::Requests,
     pub dev_login: bool,
     pub sso: bool,
 }
@@ -373,29 +373,25 @@ impl Portal for PortalService {
             .into_iter()
             .map(|(k, v)| (k, serde_json::Value::String(v)))
             .collect();
-        let view = requests::submit(
-            &self.requests,
-            &self.guard,
-            &principal_of(caller),
-            &form.template,
-            values,
-        )
-        .await?;
+        let view = self
+            .requests
+            .submit(&principal_of(caller), &form.template, values)
+            .await?;
         Ok(view.record.request.id)
     }
 
     async fn request(&self, caller: &Caller, id: String) -> Result<RequestView, PortalError> {
-        let shown = requests::view(&self.requests, &self.guard, &principal_of(caller), &id).await?;
+        let shown = self.requests.view(&principal_of(caller), &id).await?;
         Ok(request_pages::page(&shown))
     }
 
     async fn my_requests(&self, caller: &Caller) -> Result<RequestList, PortalError> {
-        let listed = requests::mine(&self.requests, &self.guard, &principal_of(caller)).await?;
+        let listed = self.requests.mine(&principal_of(caller)).await?;
         Ok(request_pages::list(&listed, chrono::Utc::now()))
     }
 
     async fn inbox(&self, caller: &Caller) -> Result<RequestList, PortalError> {
-        let listed = requests::inbox(&self.requests, &self.guard, &principal_of(caller)).await?;
+        let listed = self.requests.inbox(&principal_of(caller)).await?;
         Ok(request_pages::list(&listed, chrono::Utc::now()))
     }
 
@@ -404,15 +400,14 @@ impl Portal for PortalService {
         caller: &Caller,
         decision: RequestDecision,
     ) -> Result<(), PortalError> {
-        requests::decide(
-            &self.requests,
-            &self.guard,
-            &principal_of(caller),
-            &decision.id,
-            requests::Decision::parse(&decision.action, &decision.reason)?,
-        )
-        .await
-        .map(|_| ())
+        self.requests
+            .decide(
+                &principal_of(caller),
+                &decision.id,
+                requests::Decision::parse(&decision.action, &decision.reason)?,
+            )
+            .await
+            .map(|_| ())
     }
 
     async fn resend_notification(
@@ -420,14 +415,9 @@ impl Portal for PortalService {
         caller: &Caller,
         resend: NotificationResend,
     ) -> Result<(), PortalError> {
-        requests::resend_notification(
-            &self.requests,
-            &self.guard,
-            &principal_of(caller),
-            &resend.id,
-            &resend.delivery,
-        )
-        .await
-        .map(|_| ())
+        self.requests
+            .resend_notification(&principal_of(caller), &resend.id, &resend.delivery)
+            .await
+            .map(|_| ())
     }
 }

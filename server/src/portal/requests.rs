@@ -3,6 +3,7 @@
 //! to auditors — to anyone else it does not exist.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use app::error::PortalError;
 use chrono::Utc;
@@ -59,8 +60,78 @@ fn may_see(who: &Identity, r: &request::Model) -> Result<bool, RequestError> {
         || may_decide(who, r)?)
 }
 
+/// The requests use cases, the only way in for the pages, the JSON API and anything else:
+/// each takes the caller's principal, asks the guard, and runs the desk.
+#[derive(Clone)]
+pub struct Requests {
+    desk: Arc<RequestDesk>,
+    guard: Guard,
+}
+
+impl Requests {
+    pub fn new(desk: Arc<RequestDesk>, guard: Guard) -> Self {
+        Self { desk, guard }
+    }
+
+    /// Submits a request; returns its view.
+    pub async fn submit(
+        &self,
+        principal: &Principal,
+        template: &str,
+        values: BTreeMap<String, Value>,
+    ) -> Result<Shown, PortalError> {
+        submit(&self.desk, &self.guard, principal, template, values).await
+    }
+
+    /// The stored bundle of a request the caller may see, with its download name; a conflict
+    /// until the request is fulfilled.
+    pub async fn bundle(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> Result<(String, String), PortalError> {
+        bundle(&self.desk, &self.guard, principal, id).await
+    }
+
+    /// One request, for someone who may see it.
+    pub async fn view(&self, principal: &Principal, id: &str) -> Result<Shown, PortalError> {
+        view(&self.desk, &self.guard, principal, id).await
+    }
+
+    pub async fn decide(
+        &self,
+        principal: &Principal,
+        id: &str,
+        decision: Decision<'_>,
+    ) -> Result<Shown, PortalError> {
+        decide(&self.desk, &self.guard, principal, id, decision).await
+    }
+
+    /// Queues a failed notification about a request again; admins only, the request must be
+    /// one they may see.
+    pub async fn resend_notification(
+        &self,
+        principal: &Principal,
+        id: &str,
+        delivery: &str,
+    ) -> Result<Shown, PortalError> {
+        resend_notification(&self.desk, &self.guard, principal, id, delivery).await
+    }
+
+    /// The caller's requests, newest first.
+    pub async fn mine(&self, principal: &Principal) -> Result<Vec<Listed>, PortalError> {
+        mine(&self.desk, &self.guard, principal).await
+    }
+
+    /// What waits for the caller's decision, oldest first: pending, in time, not their own,
+    /// not yet approved by them, and of a tier they may decide.
+    pub async fn inbox(&self, principal: &Principal) -> Result<Vec<Listed>, PortalError> {
+        inbox(&self.desk, &self.guard, principal).await
+    }
+}
+
 /// Submits a request; returns its view.
-pub async fn submit(
+async fn submit(
     desk: &RequestDesk,
     guard: &Guard,
     principal: &Principal,
@@ -110,7 +181,7 @@ async fn visible<'p>(
 
 /// The stored bundle of a request the caller may see, with its download name; a conflict
 /// until the request is fulfilled.
-pub async fn bundle(
+async fn bundle(
     desk: &RequestDesk,
     guard: &Guard,
     principal: &Principal,
@@ -128,7 +199,7 @@ pub async fn bundle(
 }
 
 /// One request, for someone who may see it.
-pub async fn view(
+async fn view(
     desk: &RequestDesk,
     guard: &Guard,
     principal: &Principal,
@@ -164,7 +235,7 @@ impl<'a> Decision<'a> {
     }
 }
 
-pub async fn decide(
+async fn decide(
     desk: &RequestDesk,
     guard: &Guard,
     principal: &Principal,
@@ -199,7 +270,7 @@ pub async fn decide(
 
 /// Queues a failed notification about a request again; admins only, the request must be
 /// one they may see.
-pub async fn resend_notification(
+async fn resend_notification(
     desk: &RequestDesk,
     guard: &Guard,
     principal: &Principal,
@@ -222,7 +293,7 @@ pub async fn resend_notification(
 }
 
 /// The caller's requests, newest first.
-pub async fn mine(
+async fn mine(
     desk: &RequestDesk,
     guard: &Guard,
     principal: &Principal,
@@ -247,7 +318,7 @@ pub async fn mine(
 
 /// What waits for the caller's decision, oldest first: pending, in time, not their own,
 /// not yet approved by them, and of a tier they may decide.
-pub async fn inbox(
+async fn inbox(
     desk: &RequestDesk,
     guard: &Guard,
     principal: &Principal,

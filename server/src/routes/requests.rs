@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::access::Principal;
 use crate::contracts::requests::{RequestJson, RequestListJson};
 use crate::error::AppError;
-use crate::portal::requests::{self as requests_api, Decision};
+use crate::portal::requests::Decision;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -41,7 +41,7 @@ async fn bundle(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (name, text) = requests_api::bundle(&state.requests, &state.guard, &principal, &id).await?;
+    let (name, text) = state.requests.bundle(&principal, &id).await?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| AppError::Internal(e.into()))?;
     let body = serde_json::to_string_pretty(&value).map_err(|e| AppError::Internal(e.into()))?;
@@ -87,14 +87,10 @@ async fn submit(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let body: SubmitBody = json_body(&body, "{\"template\": \"<id>\", \"parameters\": {…}}")?;
-    let view = requests_api::submit(
-        &state.requests,
-        &state.guard,
-        &principal,
-        &body.template,
-        body.parameters,
-    )
-    .await?;
+    let view = state
+        .requests
+        .submit(&principal, &body.template, body.parameters)
+        .await?;
     Ok((StatusCode::CREATED, Json(RequestJson::from(&view))).into_response())
 }
 
@@ -102,7 +98,7 @@ async fn mine(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
 ) -> Result<Response, AppError> {
-    let listed = requests_api::mine(&state.requests, &state.guard, &principal).await?;
+    let listed = state.requests.mine(&principal).await?;
     Ok(Json(RequestListJson::new(&listed, Utc::now())).into_response())
 }
 
@@ -110,7 +106,7 @@ async fn inbox(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
 ) -> Result<Response, AppError> {
-    let listed = requests_api::inbox(&state.requests, &state.guard, &principal).await?;
+    let listed = state.requests.inbox(&principal).await?;
     Ok(Json(RequestListJson::new(&listed, Utc::now())).into_response())
 }
 
@@ -119,7 +115,7 @@ async fn one(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let shown = requests_api::view(&state.requests, &state.guard, &principal, &id).await?;
+    let shown = state.requests.view(&principal, &id).await?;
     Ok(Json(RequestJson::from(&shown)).into_response())
 }
 
@@ -129,7 +125,7 @@ async fn decide(
     id: &str,
     decision: Decision<'_>,
 ) -> Result<Response, AppError> {
-    let view = requests_api::decide(&state.requests, &state.guard, principal, id, decision).await?;
+    let view = state.requests.decide(principal, id, decision).await?;
     Ok(Json(RequestJson::from(&view)).into_response())
 }
 
@@ -176,13 +172,9 @@ async fn resend(
     Extension(principal): Extension<Principal>,
     Path((id, delivery)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let view = requests_api::resend_notification(
-        &state.requests,
-        &state.guard,
-        &principal,
-        &id,
-        &delivery,
-    )
-    .await?;
+    let view = state
+        .requests
+        .resend_notification(&principal, &id, &delivery)
+        .await?;
     Ok(Json(RequestJson::from(&view)).into_response())
 }
