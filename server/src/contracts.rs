@@ -2,7 +2,10 @@
 //! search API answers with them and `gatehouse search --json` prints the same, so the two
 //! can never drift apart (DESIGN.md names the fields).
 
+pub mod audit;
+pub mod deployments;
 pub mod requests;
+pub mod tokens;
 
 use serde::Serialize;
 

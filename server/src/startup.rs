@@ -182,6 +182,12 @@ impl Application {
             library.clone(),
             new_owners,
         ));
+        let deployments = crate::portal::deployments::Deployments::new(
+            intake,
+            drafts.clone(),
+            library.clone(),
+            guard.clone(),
+        );
         let planner = Arc::new(Planner {
             catalog: Arc::new(templates),
             policies: Arc::new(policies),
@@ -221,14 +227,20 @@ impl Application {
             }
             None => None,
         };
+        let token_store = TokenStore::new(db.clone(), roles.clone(), config.token_owner_inactive);
+        let tokens = crate::portal::tokens::Tokens::new(token_store.clone(), guard.clone());
+        let audit_trail = crate::portal::audit::AuditTrail::new(guard.clone());
+        let runbooks = crate::portal::runbooks::Runbooks::new(library.clone(), guard.clone());
+        let templates = crate::portal::catalog::Templates::new(planner, guard.clone());
         let revision_sync = revisions::spawn_sync(db.clone(), library.clone(), REVISION_SYNC_EVERY);
         let portal: app::port::PortalHandle = Arc::new(PortalService {
             library: library.clone(),
-            guard: guard.clone(),
-            tokens: TokenStore::new(db.clone(), roles.clone(), config.token_owner_inactive),
-            intake: intake.clone(),
-            drafts: drafts.clone(),
-            planner: planner.clone(),
+            tokens: tokens.clone(),
+            audit: audit_trail.clone(),
+            runbooks: runbooks.clone(),
+            deployments: deployments.clone(),
+            drafts: crate::portal::drafts::Drafts::new(drafts, library.clone(), guard),
+            templates: templates.clone(),
             requests: requests.clone(),
             dev_login: config.dev_login_enabled(),
             sso: oidc.is_some(),
@@ -240,16 +252,16 @@ impl Application {
                 config.session_idle,
                 roles.clone(),
             ),
-            tokens: TokenStore::new(db.clone(), roles.clone(), config.token_owner_inactive),
+            token_store,
+            tokens,
+            audit_trail,
+            runbooks,
             roles,
             audit,
-            guard,
             oidc,
             limiters: Arc::new(Limiters::new(config.rate_limits)),
-            sanitizer,
-            intake,
-            drafts,
-            planner,
+            deployments,
+            templates,
             requests,
             config,
             db,

@@ -12,7 +12,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter,
 };
-use serde::Serialize;
 
 use crate::audit::{AuditLog, Event, Origin};
 use crate::auth::Identity;
@@ -72,7 +71,7 @@ pub async fn find(db: &DatabaseConnection, id: &str) -> Result<Option<deployment
 }
 
 /// What a submission produced.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submitted {
     pub id: String,
     pub service: String,
@@ -87,14 +86,12 @@ pub struct Submitted {
 }
 
 /// A draft made from the notes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftRef {
     pub id: String,
     pub runbook: String,
     /// A new runbook drafted for a service that had none.
     pub new: bool,
-    /// Where the owners review it.
-    pub url: String,
 }
 
 impl DraftRef {
@@ -103,7 +100,6 @@ impl DraftRef {
             id: d.id.clone(),
             runbook: d.stem.clone(),
             new: d.is_new,
-            url: format!("/drafts/{}", d.id),
         }
     }
 }

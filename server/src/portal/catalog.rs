@@ -1,7 +1,9 @@
-//! The catalog side of the portal: the template list, a template's schema, and the dry
-//! run. The JSON API uses the same views, so both answer alike.
+//! The catalog for the pages and the JSON API alike: the template list, a template's
+//! schema, and the dry run. The caller becomes a [`Requester`] once; both adapters answer
+//! with the same views, so they answer alike.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use app::dto::{
     CatalogPage, CatalogQuery, FileProblem, ParamView, PolicyResult, PreviewView, RenderedFileView,
@@ -10,14 +12,91 @@ use app::dto::{
 use app::error::PortalError;
 use serde_json::Value;
 
+use crate::access::{Denied, Guard, Principal};
 use crate::auth::Identity;
+use crate::auth::authz::{Action, Resource};
 use crate::catalog::params::{Param, ParamKind};
 use crate::catalog::{Catalog, Template};
 use crate::requests::preview::{Planner, Preview, PreviewError};
 use crate::requests::tier;
 
+/// Someone allowed to request templates. Only [`Templates::requester`] makes one.
+pub struct Requester<'a> {
+    who: &'a Identity,
+}
+
+/// The catalog use cases.
+#[derive(Clone)]
+pub struct Templates {
+    planner: Arc<Planner>,
+    guard: Guard,
+}
+
+impl Templates {
+    pub fn new(planner: Arc<Planner>, guard: Guard) -> Self {
+        Self { planner, guard }
+    }
+
+    /// The caller as a requester, or why they may not request (audited like every refusal).
+    pub async fn requester<'a>(&self, principal: &'a Principal) -> Result<Requester<'a>, Denied> {
+        let who = self
+            .guard
+            .require(
+                principal,
+                Action::RequestTemplates,
+                Resource::Portal,
+                "catalog",
+            )
+            .await?;
+        Ok(Requester { who })
+    }
+
+    /// The catalog filtered by words, kind and tag, and the full views of the templates
+    /// on the page (for the JSON API).
+    pub fn list(
+        &self,
+        _requester: &Requester<'_>,
+        query: &CatalogQuery,
+    ) -> (CatalogPage, Vec<TemplateView>) {
+        let catalog = &self.planner.catalog;
+        let page = catalog_page(catalog, query);
+        let views = page
+            .templates
+            .iter()
+            .filter_map(|card| catalog.get(&card.id))
+            .map(|t| template_view(t))
+            .collect();
+        (page, views)
+    }
+
+    /// One template's schema.
+    pub fn template(
+        &self,
+        _requester: &Requester<'_>,
+        id: &str,
+    ) -> Result<TemplateView, PortalError> {
+        let template = self.planner.catalog.get(id).ok_or(PortalError::NotFound)?;
+        Ok(template_view(template))
+    }
+
+    /// The template a form is for, to read its parameters' kinds.
+    pub fn get(&self, id: &str) -> Option<&Template> {
+        self.planner.catalog.get(id).map(|t| &**t)
+    }
+
+    /// The dry run: what the request would render and what policy says, without storing.
+    pub async fn preview(
+        &self,
+        requester: &Requester<'_>,
+        id: &str,
+        values: BTreeMap<String, Value>,
+    ) -> Result<PreviewView, PortalError> {
+        preview_view(&self.planner, requester.who, id, values).await
+    }
+}
+
 /// The catalog filtered by words, kind and tag.
-pub fn catalog_page(catalog: &Catalog, query: &CatalogQuery) -> CatalogPage {
+fn catalog_page(catalog: &Catalog, query: &CatalogQuery) -> CatalogPage {
     let words: Vec<String> = query.q.split_whitespace().map(str::to_lowercase).collect();
     let templates = catalog
         .templates
@@ -74,7 +153,7 @@ fn card(t: &Template) -> TemplateCard {
     }
 }
 
-pub fn template_view(t: &Template) -> TemplateView {
+fn template_view(t: &Template) -> TemplateView {
     TemplateView {
         card: card(t),
         digest: t.digest.clone(),
@@ -150,7 +229,7 @@ fn form_values(submitted: &BTreeMap<String, Value>) -> BTreeMap<String, String> 
 
 /// Runs the dry run and turns every outcome into a view: bad fields, a template that
 /// cannot render and a policy failure are all shown on the page, never lost.
-pub async fn preview_view(
+async fn preview_view(
     planner: &Planner,
     who: &Identity,
     template_id: &str,

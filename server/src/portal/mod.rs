@@ -6,49 +6,46 @@
 use std::sync::Arc;
 
 use app::dto::{
-    AuditEventView, AuditPage, AuditQuery, CatalogPage, CatalogQuery, DeploymentView,
-    DraftDecision, DraftView, Facets, HistoryPage, IndexStatus, NotesForm, NotificationResend,
-    Persona, PreviewForm, PreviewView, RequestDecision, RequestList, RequestView, ReviewQueue,
-    RunbookView, ScopeOption, SearchQuery, SearchResults, SessionInfo, TemplateView, TokenView,
-    TokensPage, UserInfo,
+    AuditPage, AuditQuery, CatalogPage, CatalogQuery, DeploymentView, DraftDecision, DraftView,
+    Facets, HistoryPage, IndexStatus, NotesForm, NotificationResend, Persona, PreviewForm,
+    PreviewView, RequestDecision, RequestList, RequestView, ReviewQueue, RunbookView, SearchQuery,
+    SearchResults, SessionInfo, TemplateView, TokensPage, UserInfo,
 };
 use app::error::PortalError;
 use app::port::{Caller, Portal};
 
-use crate::access::{Denied, Guard, Principal};
-use crate::audit::query::{self as audit_query, Filter};
-use crate::auth::authz::{Action, Resource};
-use crate::auth::scopes::Scope;
-use crate::auth::tokens::TokenStore;
+use crate::access::{Denied, Principal};
 use crate::auth::{Identity, dev_login};
 use crate::runbooks::RunbookLibrary;
-use crate::runbooks::names::GroupName;
 
 /// Runbooks shown per page of results, and the most a caller may ask for.
 pub const DEFAULT_GROUPS: usize = 20;
 pub const MAX_LIMIT: usize = 100;
-/// Audit events per page on the auditor page.
-const AUDIT_PAGE: u64 = 100;
 
+pub mod audit;
 pub mod catalog;
-mod deployments;
+pub mod deployments;
+pub mod drafts;
 pub mod request_pages;
 pub mod requests;
 mod review;
-mod runbooks;
+pub mod runbooks;
+pub mod tokens;
 
 pub use runbooks::query_text;
 
 pub struct PortalService {
     pub library: Arc<RunbookLibrary>,
-    pub guard: Guard,
-    pub tokens: TokenStore,
-    /// Deployment notes in (the same intake as the API).
-    pub intake: Arc<crate::deployments::Intake>,
+    pub tokens: tokens::Tokens,
+    pub audit: audit::AuditTrail,
+    /// Search, runbooks and alert links.
+    pub runbooks: runbooks::Runbooks,
+    /// Deployment notes in and read back (the same service as the API's).
+    pub deployments: deployments::Deployments,
     /// Runbook drafts and their review.
-    pub drafts: Arc<crate::drafts::review::DraftDesk>,
-    /// Templates, policies and the dry run.
-    pub planner: Arc<crate::requests::preview::Planner>,
+    pub drafts: drafts::Drafts,
+    /// Templates and the dry run.
+    pub templates: catalog::Templates,
     /// Requests, approvals and expiry.
     pub requests: requests::Requests,
     pub dev_login: bool,
@@ -92,20 +89,6 @@ impl From<Denied> for PortalError {
             Denied::Unauthenticated => PortalError::Unauthenticated,
             Denied::Forbidden => PortalError::Forbidden,
         }
-    }
-}
-
-impl PortalService {
-    /// The caller's groups if they may do `action` on the portal, else the error to show.
-    async fn allowed(
-        &self,
-        caller: &Caller,
-        action: Action,
-    ) -> Result<Vec<GroupName>, PortalError> {
-        Ok(self
-            .guard
-            .groups_for(&principal_of(caller), action, "portal")
-            .await?)
     }
 }
 
@@ -165,7 +148,7 @@ impl Portal for PortalService {
     }
 
     async fn index_status(&self, caller: &Caller) -> Result<IndexStatus, PortalError> {
-        self.status_for(caller).await
+        self.runbooks.index_status(&principal_of(caller)).await
     }
 
     async fn audit_events(
@@ -173,105 +156,11 @@ impl Portal for PortalService {
         caller: &Caller,
         query: AuditQuery,
     ) -> Result<AuditPage, PortalError> {
-        let principal = principal_of(caller);
-        self.guard
-            .require(&principal, Action::ViewAudit, Resource::Portal, "audit")
-            .await?;
-        let filter = Filter::parse(
-            query.actor.as_deref(),
-            query.action.as_deref(),
-            query.target.as_deref(),
-            query.since.as_deref(),
-            query.until.as_deref(),
-            query.before.map(|b| b.to_string()).as_deref(),
-        )
-        .map_err(PortalError::BadRequest)?;
-        let events = audit_query::newest(self.guard.db(), &filter, AUDIT_PAGE + 1)
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "reading the audit log failed");
-                PortalError::Internal
-            })?;
-        let more = events.len() as u64 > AUDIT_PAGE;
-        let events: Vec<AuditEventView> = events
-            .into_iter()
-            .take(AUDIT_PAGE as usize)
-            .map(|e| AuditEventView {
-                seq: e.seq,
-                at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                actor: e.actor,
-                auth_method: e.auth_method,
-                action: e.action,
-                target: e.target,
-                outcome: e.outcome,
-                source: e.source,
-                request_id: e.request_id,
-                details: e.details.to_string(),
-            })
-            .collect();
-        Ok(AuditPage {
-            next_before: more.then(|| events.last().map(|e| e.seq)).flatten(),
-            events,
-        })
+        self.audit_page(caller, query).await
     }
 
     async fn tokens(&self, caller: &Caller) -> Result<TokensPage, PortalError> {
-        let principal = principal_of(caller);
-        let subject = principal
-            .who
-            .as_ref()
-            .map(|w| w.subject.clone())
-            .unwrap_or_default();
-        let who = self
-            .guard
-            .require(
-                &principal,
-                Action::ManageTokens,
-                Resource::TokensOf(&subject),
-                "tokens",
-            )
-            .await?;
-        let all = who.roles.admin;
-        let now = chrono::Utc::now();
-        let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
-        let tokens = self
-            .tokens
-            .list((!all).then_some(subject.as_str()))
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "listing tokens failed");
-                PortalError::Internal
-            })?
-            .into_iter()
-            .map(|t| TokenView {
-                status: if t.revoked_at.is_some() {
-                    "revoked"
-                } else if t.expires_at <= now {
-                    "expired"
-                } else {
-                    "active"
-                }
-                .into(),
-                id: t.id,
-                name: t.name,
-                owner: t.owner,
-                scopes: t.scopes,
-                created_at: when(t.created_at),
-                expires_at: when(t.expires_at),
-                last_used_at: t.last_used_at.map(when),
-            })
-            .collect();
-        Ok(TokensPage {
-            tokens,
-            scopes: Scope::ALL
-                .iter()
-                .map(|s| ScopeOption {
-                    name: s.name().into(),
-                    description: s.description().into(),
-                })
-                .collect(),
-            all,
-        })
+        self.tokens_page(caller).await
     }
 
     async fn deployment_services(&self, caller: &Caller) -> Result<Vec<String>, PortalError> {
@@ -319,14 +208,15 @@ impl Portal for PortalService {
         caller: &Caller,
         query: CatalogQuery,
     ) -> Result<CatalogPage, PortalError> {
-        self.allowed(caller, Action::RequestTemplates).await?;
-        Ok(catalog::catalog_page(&self.planner.catalog, &query))
+        let principal = principal_of(caller);
+        let requester = self.templates.requester(&principal).await?;
+        Ok(self.templates.list(&requester, &query).0)
     }
 
     async fn template(&self, caller: &Caller, id: String) -> Result<TemplateView, PortalError> {
-        self.allowed(caller, Action::RequestTemplates).await?;
-        let template = self.planner.catalog.get(&id).ok_or(PortalError::NotFound)?;
-        Ok(catalog::template_view(template))
+        let principal = principal_of(caller);
+        let requester = self.templates.requester(&principal).await?;
+        self.templates.template(&requester, &id)
     }
 
     async fn preview(
@@ -335,22 +225,14 @@ impl Portal for PortalService {
         form: PreviewForm,
     ) -> Result<PreviewView, PortalError> {
         let principal = principal_of(caller);
-        let who = self
-            .guard
-            .require(
-                &principal,
-                Action::RequestTemplates,
-                Resource::Portal,
-                "catalog",
-            )
-            .await?;
+        let requester = self.templates.requester(&principal).await?;
         let mut submitted: std::collections::BTreeMap<String, serde_json::Value> = form
             .values
             .into_iter()
             .map(|(k, v)| (k, serde_json::Value::String(v)))
             .collect();
         // A form leaves unchecked boxes out: for it, absent means false, not the default.
-        if let Some(template) = self.planner.catalog.get(&form.template) {
+        if let Some(template) = self.templates.get(&form.template) {
             for p in &template.params {
                 if matches!(p.kind, crate::catalog::params::ParamKind::Bool) {
                     submitted
@@ -359,7 +241,9 @@ impl Portal for PortalService {
                 }
             }
         }
-        catalog::preview_view(&self.planner, who, &form.template, submitted).await
+        self.templates
+            .preview(&requester, &form.template, submitted)
+            .await
     }
 
     async fn submit_request(

@@ -80,7 +80,48 @@ impl Requests {
         template: &str,
         values: BTreeMap<String, Value>,
     ) -> Result<Shown, PortalError> {
-        submit(&self.desk, &self.guard, principal, template, values).await
+        let who = self
+            .guard
+            .require(
+                principal,
+                Action::RequestTemplates,
+                Resource::Portal,
+                "requests",
+            )
+            .await?;
+        // Authorized once: the requester may always see what they just submitted.
+        let record = self
+            .desk
+            .submit(who, &principal.origin, template, &values)
+            .await?;
+        to_view(who, record, &self.desk)
+    }
+
+    /// The caller and a request they may see (to anyone else it does not exist).
+    async fn visible<'p>(
+        &self,
+        principal: &'p Principal,
+        id: &str,
+    ) -> Result<(&'p Identity, RequestRecord), PortalError> {
+        let who = self
+            .guard
+            .require(
+                principal,
+                Action::RequestTemplates,
+                Resource::Portal,
+                "requests",
+            )
+            .await?;
+        let record = self
+            .desk
+            .find(id)
+            .await
+            .map_err(RequestError::from)?
+            .ok_or(PortalError::NotFound)?;
+        if !may_see(who, &record.request)? {
+            return Err(PortalError::NotFound);
+        }
+        Ok((who, record))
     }
 
     /// The stored bundle of a request the caller may see, with its download name; a conflict
@@ -90,21 +131,57 @@ impl Requests {
         principal: &Principal,
         id: &str,
     ) -> Result<(String, String), PortalError> {
-        bundle(&self.desk, &self.guard, principal, id).await
+        let (_, record) = self.visible(principal, id).await?;
+        let r = record.request;
+        match r.bundle.clone() {
+            Some(text) => Ok((crate::requests::bundle::file_name(&r), text)),
+            None => Err(PortalError::Conflict(format!(
+                "This request is {}; a bundle exists once it is approved.",
+                r.status
+            ))),
+        }
     }
 
     /// One request, for someone who may see it.
     pub async fn view(&self, principal: &Principal, id: &str) -> Result<Shown, PortalError> {
-        view(&self.desk, &self.guard, principal, id).await
+        let (who, record) = self.visible(principal, id).await?;
+        to_view(who, record, &self.desk)
     }
 
+    /// Approve, reject or cancel; returns the request as it is now. The policy says who
+    /// may decide a request of this tier and these owners; the desk then applies the
+    /// request's own rules (not your own, not twice, still pending, only the requester
+    /// cancels).
     pub async fn decide(
         &self,
         principal: &Principal,
         id: &str,
         decision: Decision<'_>,
     ) -> Result<Shown, PortalError> {
-        decide(&self.desk, &self.guard, principal, id, decision).await
+        let (who, found) = self.visible(principal, id).await?;
+        // Approving and rejecting ask `can`, so a denial is audited like any other; cancelling
+        // is the requester's own (the desk checks that).
+        let decider = match decision {
+            Decision::Cancel => who,
+            Decision::Approve | Decision::Reject { .. } => {
+                let owners = found.owners().map_err(RequestError::from)?;
+                let resource = Resource::Request {
+                    tier: tier_of(&found.request),
+                    owners: &owners,
+                };
+                let target = format!("request:{id}");
+                self.guard
+                    .require(principal, Action::DecideRequests, resource, &target)
+                    .await?
+            }
+        };
+        let origin = &principal.origin;
+        let record = match decision {
+            Decision::Approve => self.desk.approve(decider, origin, id).await?,
+            Decision::Reject { reason } => self.desk.reject(decider, origin, id, reason).await?,
+            Decision::Cancel => self.desk.cancel(decider, origin, id).await?,
+        };
+        to_view(who, record, &self.desk)
     }
 
     /// Queues a failed notification about a request again; admins only, the request must be
@@ -115,101 +192,81 @@ impl Requests {
         id: &str,
         delivery: &str,
     ) -> Result<Shown, PortalError> {
-        resend_notification(&self.desk, &self.guard, principal, id, delivery).await
+        self.visible(principal, id).await?;
+        let who = self
+            .guard
+            .require(
+                principal,
+                Action::ResendNotifications,
+                Resource::Portal,
+                &format!("request:{id}"),
+            )
+            .await?;
+        let record = self
+            .desk
+            .resend_notification(who, &principal.origin, id, delivery)
+            .await?;
+        to_view(who, record, &self.desk)
     }
 
     /// The caller's requests, newest first.
     pub async fn mine(&self, principal: &Principal) -> Result<Vec<Listed>, PortalError> {
-        mine(&self.desk, &self.guard, principal).await
+        let who = self
+            .guard
+            .require(
+                principal,
+                Action::RequestTemplates,
+                Resource::Portal,
+                "requests",
+            )
+            .await?;
+        let rows = self
+            .desk
+            .mine(&who.subject)
+            .await
+            .map_err(RequestError::from)?;
+        Ok(rows
+            .into_iter()
+            .map(|request| Listed {
+                request,
+                missing: None,
+            })
+            .collect())
     }
 
     /// What waits for the caller's decision, oldest first: pending, in time, not their own,
     /// not yet approved by them, and of a tier they may decide.
     pub async fn inbox(&self, principal: &Principal) -> Result<Vec<Listed>, PortalError> {
-        inbox(&self.desk, &self.guard, principal).await
+        let who = self
+            .guard
+            .require(
+                principal,
+                Action::RequestTemplates,
+                Resource::Portal,
+                "approvals",
+            )
+            .await?;
+        let now = Utc::now();
+        let pending = self.desk.pending().await.map_err(RequestError::from)?;
+        let mut requests = Vec::new();
+        for r in &pending {
+            if r.request.pending_until <= now
+                || r.approvals.iter().any(|a| a.approver == who.subject)
+                || !may_decide(who, &r.request)?
+            {
+                continue;
+            }
+            let missing =
+                rules::missing(tier_of(&r.request), &r.roles().map_err(RequestError::from)?);
+            requests.push(Listed {
+                request: r.request.clone(),
+                missing,
+            });
+        }
+        Ok(requests)
     }
 }
 
-/// Submits a request; returns its view.
-async fn submit(
-    desk: &RequestDesk,
-    guard: &Guard,
-    principal: &Principal,
-    template: &str,
-    values: BTreeMap<String, Value>,
-) -> Result<Shown, PortalError> {
-    let who = guard
-        .require(
-            principal,
-            Action::RequestTemplates,
-            Resource::Portal,
-            "requests",
-        )
-        .await?;
-    // Authorized once: the requester may always see what they just submitted.
-    let record = desk
-        .submit(who, &principal.origin, template, &values)
-        .await?;
-    to_view(who, record, desk)
-}
-
-/// The caller and a request they may see (to anyone else it does not exist).
-async fn visible<'p>(
-    desk: &RequestDesk,
-    guard: &Guard,
-    principal: &'p Principal,
-    id: &str,
-) -> Result<(&'p Identity, RequestRecord), PortalError> {
-    let who = guard
-        .require(
-            principal,
-            Action::RequestTemplates,
-            Resource::Portal,
-            "requests",
-        )
-        .await?;
-    let record = desk
-        .find(id)
-        .await
-        .map_err(RequestError::from)?
-        .ok_or(PortalError::NotFound)?;
-    if !may_see(who, &record.request)? {
-        return Err(PortalError::NotFound);
-    }
-    Ok((who, record))
-}
-
-/// The stored bundle of a request the caller may see, with its download name; a conflict
-/// until the request is fulfilled.
-async fn bundle(
-    desk: &RequestDesk,
-    guard: &Guard,
-    principal: &Principal,
-    id: &str,
-) -> Result<(String, String), PortalError> {
-    let (_, record) = visible(desk, guard, principal, id).await?;
-    let r = record.request;
-    match r.bundle.clone() {
-        Some(text) => Ok((crate::requests::bundle::file_name(&r), text)),
-        None => Err(PortalError::Conflict(format!(
-            "This request is {}; a bundle exists once it is approved.",
-            r.status
-        ))),
-    }
-}
-
-/// One request, for someone who may see it.
-async fn view(
-    desk: &RequestDesk,
-    guard: &Guard,
-    principal: &Principal,
-    id: &str,
-) -> Result<Shown, PortalError> {
-    let (who, record) = visible(desk, guard, principal, id).await?;
-    to_view(who, record, desk)
-}
-
-/// Approve, reject or cancel; returns the request as it is now.
 /// What someone decides about a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision<'a> {
@@ -233,121 +290,6 @@ impl<'a> Decision<'a> {
             ))),
         }
     }
-}
-
-async fn decide(
-    desk: &RequestDesk,
-    guard: &Guard,
-    principal: &Principal,
-    id: &str,
-    decision: Decision<'_>,
-) -> Result<Shown, PortalError> {
-    let (who, found) = visible(desk, guard, principal, id).await?;
-    // Approving and rejecting ask `can`, so a denial is audited like any other; cancelling
-    // is the requester's own (the desk checks that).
-    let decider = match decision {
-        Decision::Cancel => who,
-        Decision::Approve | Decision::Reject { .. } => {
-            let owners = found.owners().map_err(RequestError::from)?;
-            let resource = Resource::Request {
-                tier: tier_of(&found.request),
-                owners: &owners,
-            };
-            let target = format!("request:{id}");
-            guard
-                .require(principal, Action::DecideRequests, resource, &target)
-                .await?
-        }
-    };
-    let origin = &principal.origin;
-    let record = match decision {
-        Decision::Approve => desk.approve(decider, origin, id).await?,
-        Decision::Reject { reason } => desk.reject(decider, origin, id, reason).await?,
-        Decision::Cancel => desk.cancel(decider, origin, id).await?,
-    };
-    to_view(who, record, desk)
-}
-
-/// Queues a failed notification about a request again; admins only, the request must be
-/// one they may see.
-async fn resend_notification(
-    desk: &RequestDesk,
-    guard: &Guard,
-    principal: &Principal,
-    id: &str,
-    delivery: &str,
-) -> Result<Shown, PortalError> {
-    visible(desk, guard, principal, id).await?;
-    let who = guard
-        .require(
-            principal,
-            Action::ResendNotifications,
-            Resource::Portal,
-            &format!("request:{id}"),
-        )
-        .await?;
-    let record = desk
-        .resend_notification(who, &principal.origin, id, delivery)
-        .await?;
-    to_view(who, record, desk)
-}
-
-/// The caller's requests, newest first.
-async fn mine(
-    desk: &RequestDesk,
-    guard: &Guard,
-    principal: &Principal,
-) -> Result<Vec<Listed>, PortalError> {
-    let who = guard
-        .require(
-            principal,
-            Action::RequestTemplates,
-            Resource::Portal,
-            "requests",
-        )
-        .await?;
-    let rows = desk.mine(&who.subject).await.map_err(RequestError::from)?;
-    Ok(rows
-        .into_iter()
-        .map(|request| Listed {
-            request,
-            missing: None,
-        })
-        .collect())
-}
-
-/// What waits for the caller's decision, oldest first: pending, in time, not their own,
-/// not yet approved by them, and of a tier they may decide.
-async fn inbox(
-    desk: &RequestDesk,
-    guard: &Guard,
-    principal: &Principal,
-) -> Result<Vec<Listed>, PortalError> {
-    let who = guard
-        .require(
-            principal,
-            Action::RequestTemplates,
-            Resource::Portal,
-            "approvals",
-        )
-        .await?;
-    let now = Utc::now();
-    let pending = desk.pending().await.map_err(RequestError::from)?;
-    let mut requests = Vec::new();
-    for r in &pending {
-        if r.request.pending_until <= now
-            || r.approvals.iter().any(|a| a.approver == who.subject)
-            || !may_decide(who, &r.request)?
-        {
-            continue;
-        }
-        let missing = rules::missing(tier_of(&r.request), &r.roles().map_err(RequestError::from)?);
-        requests.push(Listed {
-            request: r.request.clone(),
-            missing,
-        });
-    }
-    Ok(requests)
 }
 
 /// How a pending request's judgement differs from what this portal runs now: other policies,

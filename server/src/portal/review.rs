@@ -1,7 +1,7 @@
 //! The review side of the portal: the owners' queue, a draft's page and decisions, runbook
 //! history and drift. Every method checks the caller first.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use app::dto::{
     DiffLine, DraftDecision, DraftSummary, DraftView, DriftInfo, DriftItem, HistoryPage,
@@ -10,15 +10,14 @@ use app::dto::{
 use app::error::PortalError;
 use app::port::Caller;
 
+use super::drafts::Verdict;
 use super::{PortalService, internal, principal_of};
 use crate::auth::authz::{Action, Resource, can};
+use crate::drafts::DraftStatus;
 use crate::drafts::diff;
-use crate::drafts::drift::{self, Drift};
+use crate::drafts::drift::Drift;
 use crate::drafts::review::ReviewError;
-use crate::drafts::{DraftStatus, revisions};
-use crate::entities::draft;
 use crate::runbooks::catalog::Runbook;
-use crate::runbooks::front_matter::Visibility;
 use crate::runbooks::names::{GroupName, RunbookStem};
 
 /// Lines of context around each change in a diff.
@@ -72,86 +71,28 @@ impl PortalService {
         )
     }
 
-    /// Whether the caller may read a runbook with this visibility (no denial recorded).
-    pub(super) fn can_read(&self, caller: &Caller, visibility: &Visibility) -> bool {
-        can(
-            principal_of(caller).who.as_ref(),
-            Action::ReadRunbooks,
-            Resource::Runbook(visibility),
-        )
-    }
-
-    async fn drift_map(&self) -> BTreeMap<String, Drift> {
-        drift::drifting(self.guard.db(), &self.library.catalog())
-            .await
-            .unwrap_or_else(|e| {
-                // Drift is a hint: a failure must not take search down with it.
-                tracing::warn!(error = %e, "computing runbook drift failed");
-                BTreeMap::new()
-            })
-    }
-
     pub(super) async fn drifting_stems(&self) -> BTreeSet<String> {
-        self.drift_map().await.into_keys().collect()
+        self.drafts.drift().await.into_keys().collect()
     }
 
     pub(super) async fn drift_of(&self, stem: &str) -> Option<DriftInfo> {
-        self.drift_map().await.get(stem).map(drift_info)
-    }
-
-    /// The runbook a draft is about, if it exists and the caller may read it; `Err` when the
-    /// draft must stay hidden from them.
-    fn visible_draft(&self, caller: &Caller, d: &draft::Model) -> Result<(), PortalError> {
-        let principal = principal_of(caller);
-        let who = principal.who.as_ref();
-        let catalog = self.library.catalog();
-        let readable = match catalog.get(&d.stem) {
-            Some(rb) => can(
-                who,
-                Action::ReadRunbooks,
-                Resource::Runbook(&rb.meta.visibility),
-            ),
-            // A new runbook is drafted internal.
-            None if d.is_new => can(who, Action::ReadRunbooks, Resource::Portal),
-            // A runbook gone since: its visibility is unknown, so only admins see its text.
-            None => who.is_some_and(|w| w.roles.admin),
-        };
-        if readable && self.owns(caller, &self.drafts.owners_now(d)) {
-            Ok(())
-        } else {
-            Err(PortalError::NotFound)
-        }
-    }
-
-    /// Checks the caller may review drafts at all (recording a denial when not).
-    async fn reviewer(&self, caller: &Caller) -> Result<(), PortalError> {
-        let principal = principal_of(caller);
-        self.guard
-            .require(&principal, Action::ReviewDrafts, Resource::Portal, "drafts")
-            .await?;
-        Ok(())
+        self.drafts.drift().await.get(stem).map(drift_info)
     }
 
     pub(super) async fn queue(&self, caller: &Caller) -> Result<ReviewQueue, PortalError> {
-        self.reviewer(caller).await?;
+        let principal = principal_of(caller);
+        let reviewer = self.drafts.reviewer(&principal).await?;
         let catalog = self.library.catalog();
-        let pending = self
-            .drafts
-            .pending()
-            .await
-            .map_err(|e| internal("listing drafts", e))?;
+        let desk = self.drafts.desk();
         let mut drafts = Vec::new();
-        for d in pending
-            .into_iter()
-            .filter(|d| self.visible_draft(caller, d).is_ok())
-        {
+        for d in self.drafts.pending(&reviewer).await? {
             let summary = d.summary().map_err(|e| internal("reading a draft", e))?;
             drafts.push(DraftSummary {
                 title: catalog
                     .get(&d.stem)
                     .map(|rb| rb.meta.title.clone())
                     .unwrap_or_else(|| format!("New runbook: {}", d.stem)),
-                conflicted: self.drafts.conflicted(&d),
+                conflicted: desk.conflicted(&d),
                 summary,
                 created_at: when(d.created_at),
                 id: d.id,
@@ -161,13 +102,13 @@ impl PortalService {
             });
         }
         let drifting = self
-            .drift_map()
+            .drafts
+            .drift()
             .await
             .into_iter()
             .filter_map(|(stem, drift)| {
                 let rb = catalog.get(&stem)?;
-                let visible = self.can_read(caller, &rb.meta.visibility);
-                (visible && self.owns(caller, &rb.meta.owners)).then(|| DriftItem {
+                (reviewer.reads(rb) && reviewer.owns(rb)).then(|| DriftItem {
                     runbook: stem,
                     title: rb.meta.title.clone(),
                     drift: drift_info(&drift),
@@ -177,52 +118,20 @@ impl PortalService {
         Ok(ReviewQueue { drafts, drifting })
     }
 
-    async fn visible_draft_by_id(
-        &self,
-        caller: &Caller,
-        id: &str,
-    ) -> Result<draft::Model, PortalError> {
-        self.reviewer(caller).await?;
-        let d = self
-            .drafts
-            .find(id)
-            .await
-            .map_err(|e| internal("reading a draft", e))?
-            .ok_or(PortalError::NotFound)?;
-        if let Err(err) = self.visible_draft(caller, &d) {
-            // An owner of other runbooks asking for this one: recorded, then "not found".
-            let principal = principal_of(caller);
-            let owners = self.drafts.owners_now(&d);
-            let _ = self
-                .guard
-                .require(
-                    &principal,
-                    Action::ReviewDrafts,
-                    Resource::OwnedBy(&owners),
-                    &format!("draft:{id}"),
-                )
-                .await;
-            return Err(err);
-        }
-        Ok(d)
-    }
-
     pub(super) async fn draft_view(
         &self,
         caller: &Caller,
         id: &str,
     ) -> Result<DraftView, PortalError> {
-        let d = self.visible_draft_by_id(caller, id).await?;
-        let notes = crate::deployments::find(self.guard.db(), &d.deployment_id)
-            .await
-            .map_err(|e| internal("reading a deployment", e))?;
-        let subject = principal_of(caller)
-            .who
-            .map(|w| w.subject)
-            .unwrap_or_default();
+        let principal = principal_of(caller);
+        let reviewer = self.drafts.reviewer(&principal).await?;
+        let d = self.drafts.find(&reviewer, id).await?;
+        let desk = self.drafts.desk();
+        let notes = self.drafts.notes_of(&reviewer, &d).await?;
+        let subject = reviewer.subject();
         let base = d.base_text.clone().unwrap_or_default();
-        let conflict = (d.status == DraftStatus::Pending && self.drafts.conflicted(&d))
-            .then(|| diff_view(&base, &self.drafts.current_text(&d).unwrap_or_default()));
+        let conflict = (d.status == DraftStatus::Pending && desk.conflicted(&d))
+            .then(|| diff_view(&base, &desk.current_text(&d).unwrap_or_default()));
         let preview_html = RunbookStem::parse(&d.stem)
             .map_err(|e| e.to_string())
             .and_then(|stem| {
@@ -260,12 +169,7 @@ impl PortalService {
             diff: diff_view(&base, &d.proposed),
             own_submission: notes.as_ref().is_some_and(|n| n.submitted_by == subject),
             submitted_by: notes.map(|n| n.submitted_by).unwrap_or_default(),
-            owners: self
-                .drafts
-                .owners_now(&d)
-                .iter()
-                .map(|g| g.to_string())
-                .collect(),
+            owners: desk.owners_now(&d).iter().map(|g| g.to_string()).collect(),
             summary: d.summary().map_err(|e| internal("reading a draft", e))?,
             base: d
                 .base_hash
@@ -299,33 +203,14 @@ impl PortalService {
         caller: &Caller,
         decision: DraftDecision,
     ) -> Result<(), PortalError> {
-        let d = self.visible_draft_by_id(caller, &decision.id).await?;
         let principal = principal_of(caller);
-        let who = principal.who.as_ref().ok_or(PortalError::Unauthenticated)?;
-        let origin = &principal.origin;
-        match decision.decision.as_str() {
-            "accept" => {
-                let text = decision.text.as_deref();
-                if text.is_some_and(|t| t.trim().is_empty()) {
-                    return Err(PortalError::BadRequest(
-                        "the proposed runbook is empty: undo the edit (reload the page) or reject the draft".into(),
-                    ));
-                }
-                self.drafts.accept(who, origin, &d.id, text).await?;
-            }
-            "reject" => {
-                self.drafts
-                    .reject(who, origin, &d.id, decision.reason.as_deref().unwrap_or(""))
-                    .await?;
-            }
-            "redraft" => self.drafts.redraft(who, origin, &d.id).await?,
-            other => {
-                return Err(PortalError::BadRequest(format!(
-                    "unknown decision `{other}`: use accept, reject or redraft"
-                )));
-            }
-        }
-        Ok(())
+        let reviewer = self.drafts.reviewer(&principal).await?;
+        let verdict = Verdict::parse(
+            &decision.decision,
+            decision.text.as_deref(),
+            decision.reason.as_deref(),
+        )?;
+        self.drafts.decide(reviewer, &decision.id, verdict).await
     }
 
     pub(super) async fn history(
@@ -333,13 +218,10 @@ impl PortalService {
         caller: &Caller,
         stem: &str,
     ) -> Result<HistoryPage, PortalError> {
-        let groups = self.allowed(caller, Action::ReadRunbooks).await?;
-        let Some(rb) = self.library.runbook(stem, &groups) else {
-            return Err(PortalError::NotFound);
-        };
-        let revisions = revisions::history(self.guard.db(), stem)
-            .await
-            .map_err(|e| internal("reading runbook history", e))?
+        let principal = principal_of(caller);
+        let reader = self.runbooks.reader(&principal).await?;
+        let (rb, revisions) = self.runbooks.history(&reader, stem).await?;
+        let revisions = revisions
             .into_iter()
             .map(|r| RevisionView {
                 diff: diff_view(r.previous_text.as_deref().unwrap_or(""), &r.content),
@@ -360,23 +242,8 @@ impl PortalService {
 
     pub(super) async fn reviewed(&self, caller: &Caller, stem: &str) -> Result<(), PortalError> {
         let principal = principal_of(caller);
-        let groups = self.allowed(caller, Action::ReadRunbooks).await?;
-        let rb = self
-            .library
-            .runbook(stem, &groups)
-            .ok_or(PortalError::NotFound)?;
-        let who = self
-            .guard
-            .require(
-                &principal,
-                Action::ReviewDrafts,
-                Resource::OwnedBy(&rb.meta.owners),
-                &format!("runbook:{stem}"),
-            )
-            .await?;
-        self.drafts
-            .mark_reviewed(who, &principal.origin, stem)
-            .await?;
-        Ok(())
+        let reader = self.runbooks.reader(&principal).await?;
+        let rb = self.runbooks.open(&reader, stem).await?;
+        self.drafts.mark_reviewed(&principal, &rb).await
     }
 }

@@ -141,7 +141,7 @@ impl RequestDesk {
                         .details(json!({"tier": tier, "approvals": roles.len()})),
                 )
                 .await?;
-            let expires = match (r.sandbox_units, self.sandbox_hours(r)) {
+            let expires = match (r.sandbox_units, self.sandbox_hours(r)?) {
                 (None, _) => None,
                 (Some(_), Some(h)) => Some(now + Duration::hours(h)),
                 // Never approve a sandbox that would not expire.

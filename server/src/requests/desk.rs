@@ -243,12 +243,15 @@ impl RequestDesk {
     }
 
     /// A sandbox request's time to live in hours, by its template's mapping.
-    pub(super) fn sandbox_hours(&self, r: &request::Model) -> Option<i64> {
-        let template = self.planner.catalog.get(&r.template_id)?;
-        let values = serde_json::from_str(&r.parameters).ok()?;
-        crate::policy::input::sandbox_terms(template, &values)
-            .get("ttl_hours")?
-            .as_i64()
+    /// Parameters that do not decode are a read error, not a missing time to live.
+    pub(super) fn sandbox_hours(&self, r: &request::Model) -> Result<Option<i64>, DbErr> {
+        let Some(template) = self.planner.catalog.get(&r.template_id) else {
+            return Ok(None);
+        };
+        let values = r.parameters()?.into_iter().collect();
+        Ok(crate::policy::input::sandbox_terms(template, &values)
+            .get("ttl_hours")
+            .and_then(|h| h.as_i64()))
     }
 
     async fn check_quota(

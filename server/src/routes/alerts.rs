@@ -22,15 +22,15 @@ async fn alert(
     Extension(principal): Extension<Principal>,
     Path(name): Path<String>,
 ) -> Response {
-    let groups = match state.guard.reader_groups(&principal).await {
-        Ok(groups) => groups,
+    let reader = match state.runbooks.reader(&principal).await {
+        Ok(reader) => reader,
         Err(Denied::Unauthenticated) => {
             return signin_redirect(&format!("/runbooks/alerts/{}", urlencode(&name)))
                 .into_response();
         }
         Err(denied) => return AppError::from(denied).into_response(),
     };
-    match state.library.alert_target(&name, &groups) {
+    match state.runbooks.alert_target(&reader, &name) {
         AlertTarget::Section(url) => Redirect::to(&url).into_response(),
         AlertTarget::Unknown => Redirect::to(&format!("/?q={}", urlencode(&name))).into_response(),
     }

@@ -48,7 +48,7 @@ async fn search(
     Extension(principal): Extension<Principal>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<SearchJson>, AppError> {
-    let groups = state.guard.reader_groups(&principal).await?;
+    let reader = state.runbooks.reader(&principal).await?;
     let limit = parse_limit(params.get("limit").map(String::as_str))?;
     let query = SearchQuery {
         q: params.get("q").cloned().unwrap_or_default(),
@@ -56,11 +56,9 @@ async fn search(
         tag: params.get("tag").cloned(),
         limit: Some(limit),
     };
-    let text = query_text(&query);
-    let library = state.library.clone();
-    let found = tokio::task::spawn_blocking(move || library.search_flat(&text, &groups, limit))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let found = state
+        .runbooks
+        .search_flat(&reader, query_text(&query), limit)
+        .await?;
     Ok(Json(SearchJson::from(&found)))
 }

@@ -15,10 +15,9 @@ use axum::{Extension, Json, Router};
 use serde_json::json;
 
 use crate::access::Principal;
-use crate::audit::Event;
-use crate::audit::query::{self, Filter};
+use crate::audit::query::Filter;
 use crate::audit::signing::public_key_text;
-use crate::auth::authz::{Action, Resource};
+use crate::contracts::audit::EventsJson;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -61,11 +60,8 @@ async fn events(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<serde_json::Value>, AppError> {
-    state
-        .guard
-        .require(&principal, Action::ViewAudit, Resource::Portal, "audit")
-        .await?;
+) -> Result<Json<EventsJson>, AppError> {
+    let auditor = state.audit_trail.auditor(&principal).await?;
     let filter = filter_from(&params)?;
     let limit = match params
         .get("limit")
@@ -82,10 +78,8 @@ async fn events(
             }
         },
     };
-    let events = query::newest(&state.db, &filter, limit)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Json(json!({ "events": events })))
+    let events = state.audit_trail.newest(&auditor, &filter, limit).await?;
+    Ok(Json(EventsJson { events }))
 }
 
 /// Streams every matching event as JSON Lines, a page at a time.
@@ -94,36 +88,10 @@ async fn export(
     Extension(principal): Extension<Principal>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    state
-        .guard
-        .require(&principal, Action::ViewAudit, Resource::Portal, "audit")
-        .await?;
+    let auditor = state.audit_trail.auditor(&principal).await?;
     let filter = filter_from(&params)?;
-    let who = principal.who.as_ref();
-    let event = Event::new(who, "audit.export", "audit")
-        .origin(&principal.origin)
-        .details(json!({ "filter": params }));
-    state
-        .audit
-        .record(&state.db, &event)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let db = state.db.clone();
-    let stream = futures_util::stream::try_unfold(0i64, move |after| {
-        let (db, filter) = (db.clone(), filter.clone());
-        async move {
-            let page = query::page_after(&db, &filter, after, 500).await?;
-            let Some(last) = page.last().map(|e| e.seq) else {
-                return Ok::<_, sea_orm::DbErr>(None);
-            };
-            let mut chunk = String::new();
-            for event in &page {
-                chunk.push_str(&serde_json::to_string(event).unwrap_or_default());
-                chunk.push('\n');
-            }
-            Ok(Some((chunk, last)))
-        }
-    });
+    let as_sent = serde_json::to_value(&params).map_err(|e| AppError::Internal(e.into()))?;
+    let export = state.audit_trail.export(auditor, filter, as_sent).await?;
     Ok((
         [
             (
@@ -135,7 +103,7 @@ async fn export(
                 "attachment; filename=\"gatehouse-audit.jsonl\"",
             ),
         ],
-        Body::from_stream(stream),
+        Body::from_stream(export.json_lines()),
     )
         .into_response())
 }

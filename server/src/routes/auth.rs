@@ -123,7 +123,7 @@ fn accounts(state: &AppState) -> Accounts<'_> {
         db: &state.db,
         audit: &state.audit,
         sessions: &state.sessions,
-        tokens: &state.tokens,
+        tokens: &state.token_store,
     }
 }
 

@@ -87,7 +87,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     let api_token =
         bearer(request.headers()).filter(|_| request.uri().path() != super::health::METRICS);
     let who = if let Some(token) = api_token {
-        match state.tokens.present(&token).await {
+        match state.token_store.present(&token).await {
             Ok(Presented::Valid {
                 who,
                 first_use_in_a_while,

@@ -12,9 +12,7 @@ use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
 use crate::access::Principal;
-use crate::auth::authz::{Action, Resource};
 use crate::error::AppError;
-use crate::portal::catalog::{catalog_page, preview_view, template_view};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -29,23 +27,8 @@ async fn list(
     Extension(principal): Extension<Principal>,
     Query(query): Query<app::dto::CatalogQuery>,
 ) -> Result<Response, AppError> {
-    state
-        .guard
-        .require(
-            &principal,
-            Action::RequestTemplates,
-            Resource::Portal,
-            "catalog",
-        )
-        .await?;
-    let catalog = &state.planner.catalog;
-    let page = catalog_page(catalog, &query);
-    let templates: Vec<_> = page
-        .templates
-        .iter()
-        .filter_map(|card| catalog.get(&card.id))
-        .map(|t| template_view(t))
-        .collect();
+    let requester = state.templates.requester(&principal).await?;
+    let (page, templates) = state.templates.list(&requester, &query);
     Ok(Json(serde_json::json!({ "templates": templates, "total": page.total })).into_response())
 }
 
@@ -54,17 +37,8 @@ async fn one(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    state
-        .guard
-        .require(
-            &principal,
-            Action::RequestTemplates,
-            Resource::Portal,
-            "catalog",
-        )
-        .await?;
-    let template = state.planner.catalog.get(&id).ok_or(AppError::NotFound)?;
-    Ok(Json(template_view(template)).into_response())
+    let requester = state.templates.requester(&principal).await?;
+    Ok(Json(state.templates.template(&requester, &id)?).into_response())
 }
 
 #[derive(Deserialize)]
@@ -80,15 +54,7 @@ async fn preview(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    let who = state
-        .guard
-        .require(
-            &principal,
-            Action::RequestTemplates,
-            Resource::Portal,
-            "catalog",
-        )
-        .await?;
+    let requester = state.templates.requester(&principal).await?;
     let body: PreviewBody = if body.is_empty() {
         PreviewBody {
             parameters: BTreeMap::new(),
@@ -100,7 +66,10 @@ async fn preview(
             ))
         })?
     };
-    let view = preview_view(&state.planner, who, &id, body.parameters).await?;
+    let view = state
+        .templates
+        .preview(&requester, &id, body.parameters)
+        .await?;
     let status = if view.field_errors.is_empty() {
         StatusCode::OK
     } else {

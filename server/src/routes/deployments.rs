@@ -12,7 +12,7 @@ use axum::routing::post;
 use axum::{Extension, Json, Router};
 
 use crate::access::Principal;
-use crate::auth::authz::{Action, Resource};
+use crate::contracts::deployments::SubmittedJson;
 use crate::deployments::Retry;
 use crate::deployments::notes::{self, MAX_BODY, NotesJson};
 use crate::error::AppError;
@@ -32,15 +32,7 @@ async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let who = state
-        .guard
-        .require(
-            &principal,
-            Action::SubmitNotes,
-            Resource::Portal,
-            "deployments",
-        )
-        .await?;
+    let reporter = state.deployments.reporter(&principal).await?;
     if body.len() > MAX_REQUEST {
         return Err(AppError::TooLarge(format!(
             "the request is {} bytes; notes may be at most {MAX_BODY} bytes",
@@ -80,18 +72,14 @@ async fn submit(
         key,
         request_hash: crate::hashing::sha256_hex(&[content_type.as_bytes(), b"\n", &body].concat()),
     };
-    match state
-        .intake
-        .receive(who, &principal.origin, retry, raw)
-        .await
-    {
+    match state.deployments.submit(reporter, retry, raw).await {
         Ok(done) => {
             let status = if done.replayed {
                 StatusCode::OK
             } else {
                 StatusCode::CREATED
             };
-            Ok((status, Json(done)).into_response())
+            Ok((status, Json(SubmittedJson::from(&done))).into_response())
         }
         Err(err) => Err(err.into()),
     }
