@@ -9,7 +9,7 @@ use app::error::PortalError;
 use chrono::Utc;
 use serde_json::Value;
 
-use crate::access::{Guard, Principal};
+use crate::access::{Denied, Guard, Principal};
 use crate::auth::Identity;
 use crate::auth::authz::{Action, Resource, can};
 use crate::entities::request;
@@ -73,6 +73,23 @@ impl Requests {
         Self { desk, guard }
     }
 
+    /// The caller if they may request templates (and so read their own requests and see
+    /// an inbox); `target` names the place in an audited refusal.
+    async fn requester<'p>(
+        &self,
+        principal: &'p Principal,
+        target: &str,
+    ) -> Result<&'p Identity, Denied> {
+        self.guard
+            .require(
+                principal,
+                Action::RequestTemplates,
+                Resource::Portal,
+                target,
+            )
+            .await
+    }
+
     /// Submits a request; returns its view.
     pub async fn submit(
         &self,
@@ -80,15 +97,7 @@ impl Requests {
         template: &str,
         values: BTreeMap<String, Value>,
     ) -> Result<Shown, PortalError> {
-        let who = self
-            .guard
-            .require(
-                principal,
-                Action::RequestTemplates,
-                Resource::Portal,
-                "requests",
-            )
-            .await?;
+        let who = self.requester(principal, "requests").await?;
         // Authorized once: the requester may always see what they just submitted.
         let record = self
             .desk
@@ -103,15 +112,7 @@ impl Requests {
         principal: &'p Principal,
         id: &str,
     ) -> Result<(&'p Identity, RequestRecord), PortalError> {
-        let who = self
-            .guard
-            .require(
-                principal,
-                Action::RequestTemplates,
-                Resource::Portal,
-                "requests",
-            )
-            .await?;
+        let who = self.requester(principal, "requests").await?;
         let record = self
             .desk
             .find(id)
@@ -211,15 +212,7 @@ impl Requests {
 
     /// The caller's requests, newest first.
     pub async fn mine(&self, principal: &Principal) -> Result<Vec<Listed>, PortalError> {
-        let who = self
-            .guard
-            .require(
-                principal,
-                Action::RequestTemplates,
-                Resource::Portal,
-                "requests",
-            )
-            .await?;
+        let who = self.requester(principal, "requests").await?;
         let rows = self
             .desk
             .mine(&who.subject)
@@ -237,15 +230,7 @@ impl Requests {
     /// What waits for the caller's decision, oldest first: pending, in time, not their own,
     /// not yet approved by them, and of a tier they may decide.
     pub async fn inbox(&self, principal: &Principal) -> Result<Vec<Listed>, PortalError> {
-        let who = self
-            .guard
-            .require(
-                principal,
-                Action::RequestTemplates,
-                Resource::Portal,
-                "approvals",
-            )
-            .await?;
+        let who = self.requester(principal, "approvals").await?;
         let now = Utc::now();
         let pending = self.desk.pending().await.map_err(RequestError::from)?;
         let mut requests = Vec::new();
