@@ -230,3 +230,37 @@ impl Drafts {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_is_read_from_the_forms_words() {
+        assert_eq!(
+            Verdict::parse("accept", Some("# Edited"), None).unwrap(),
+            Verdict::Accept(Some("# Edited"))
+        );
+        assert_eq!(
+            Verdict::parse("reject", None, Some("stale")).unwrap(),
+            Verdict::Reject("stale")
+        );
+        assert_eq!(
+            Verdict::parse("redraft", None, None).unwrap(),
+            Verdict::Redraft
+        );
+    }
+
+    #[test]
+    fn an_emptied_proposal_or_an_unknown_word_is_refused_with_what_to_do() {
+        let Err(PortalError::BadRequest(empty)) = Verdict::parse("accept", Some("  \n"), None)
+        else {
+            panic!("an empty edit must be refused");
+        };
+        assert!(empty.contains("reject the draft"), "{empty}");
+        let Err(PortalError::BadRequest(unknown)) = Verdict::parse("merge", None, None) else {
+            panic!("an unknown decision must be refused");
+        };
+        assert!(unknown.contains("accept, reject or redraft"), "{unknown}");
+    }
+}
