@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod deployments;
 pub mod requests;
+pub mod templates;
 pub mod tokens;
 
 use serde::Serialize;

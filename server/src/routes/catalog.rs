@@ -12,6 +12,7 @@ use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
 use crate::access::Principal;
+use crate::contracts::templates::{PreviewJson, TemplateJson, TemplateListJson};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -29,7 +30,7 @@ async fn list(
 ) -> Result<Response, AppError> {
     let requester = state.templates.requester(&principal).await?;
     let (page, templates) = state.templates.list(&requester, &query);
-    Ok(Json(serde_json::json!({ "templates": templates, "total": page.total })).into_response())
+    Ok(Json(TemplateListJson::new(&page, templates)).into_response())
 }
 
 async fn one(
@@ -38,7 +39,8 @@ async fn one(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let requester = state.templates.requester(&principal).await?;
-    Ok(Json(state.templates.template(&requester, &id)?).into_response())
+    let template = state.templates.template(&requester, &id)?;
+    Ok(Json(TemplateJson::from(template)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -75,5 +77,5 @@ async fn preview(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, Json(view)).into_response())
+    Ok((status, Json(PreviewJson::from(view))).into_response())
 }
