@@ -25,23 +25,31 @@ pub fn audit_keygen(out: &Path) -> ExitCode {
     }
 }
 
+/// The key that checks signatures: the one passed with `--public-key`, else the public half
+/// of the portal's own key file.
+fn verifying_key(
+    config: &Config,
+    public_key: Option<&str>,
+) -> Result<ed25519_dalek::VerifyingKey, ExitCode> {
+    match public_key {
+        Some(text) => parse_public_key(text).map_err(fail),
+        None => AuditKey::from_file(&config.audit_key_file)
+            .map(|k| k.public())
+            .map_err(|e| {
+                fail(format!(
+                    "{e}; pass --public-key (from /.well-known/gatehouse/audit-key) to verify without the private key"
+                ))
+            }),
+    }
+}
+
 /// `gatehouse bundle verify`: exit 0 and the provenance when the bundle is intact and
 /// signed by the portal's key, 1 with the reason when it is not, 2 when it cannot be checked.
 pub fn bundle_verify(config: &Config, file: &Path, public_key: Option<&str>) -> ExitCode {
     use crate::requests::bundle;
-    let public = match public_key {
-        Some(text) => match parse_public_key(text) {
-            Ok(k) => k,
-            Err(e) => return fail(e),
-        },
-        None => match AuditKey::from_file(&config.audit_key_file) {
-            Ok(k) => k.public(),
-            Err(e) => {
-                return fail(format!(
-                    "{e}; pass --public-key (from /.well-known/gatehouse/audit-key) to verify without the private key"
-                ));
-            }
-        },
+    let public = match verifying_key(config, public_key) {
+        Ok(k) => k,
+        Err(code) => return code,
     };
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
@@ -159,19 +167,9 @@ pub fn audit_verify(
             Err(e) => return fail(format!("--against: {e}")),
         };
     let against = Against { anchors, exported };
-    let public = match public_key {
-        Some(text) => match parse_public_key(text) {
-            Ok(k) => k,
-            Err(e) => return fail(e),
-        },
-        None => match AuditKey::from_file(&config.audit_key_file) {
-            Ok(k) => k.public(),
-            Err(e) => {
-                return fail(format!(
-                    "{e}; pass --public-key (from /.well-known/gatehouse/audit-key) to verify without the private key"
-                ));
-            }
-        },
+    let public = match verifying_key(config, public_key) {
+        Ok(k) => k,
+        Err(code) => return code,
     };
     with_database(config, |db| async move {
         let report = match verify(&db, &public, &against, chrono::Utc::now()).await {

@@ -12,13 +12,12 @@ use app::port::Caller;
 
 use super::drafts::Verdict;
 use super::{PortalService, internal, principal_of};
-use crate::auth::authz::{Action, Resource, can};
 use crate::drafts::DraftStatus;
 use crate::drafts::diff;
 use crate::drafts::drift::Drift;
 use crate::drafts::review::ReviewError;
 use crate::runbooks::catalog::Runbook;
-use crate::runbooks::names::{GroupName, RunbookStem};
+use crate::runbooks::names::RunbookStem;
 
 /// Lines of context around each change in a diff.
 const CONTEXT: usize = 3;
@@ -62,15 +61,6 @@ impl From<ReviewError> for PortalError {
 }
 
 impl PortalService {
-    /// Whether the caller owns something with these owners (without recording a denial).
-    pub(super) fn owns(&self, caller: &Caller, owners: &[GroupName]) -> bool {
-        can(
-            principal_of(caller).who.as_ref(),
-            Action::ReviewDrafts,
-            Resource::OwnedBy(owners),
-        )
-    }
-
     pub(super) async fn drifting_stems(&self) -> BTreeSet<String> {
         self.drafts.drift().await.into_keys().collect()
     }

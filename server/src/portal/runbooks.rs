@@ -13,11 +13,12 @@ use app::port::Caller;
 
 use super::{DEFAULT_GROUPS, MAX_LIMIT, PortalService, blocking, internal, principal_of};
 use crate::access::{Denied, Guard, Principal};
-use crate::auth::authz::{Action, Resource};
+use crate::auth::authz::{Action, Resource, can};
 use crate::drafts::revisions;
 use crate::entities::runbook_revision;
 use crate::runbooks::catalog::Runbook;
 use crate::runbooks::front_matter::Visibility;
+use crate::runbooks::library::LibraryError;
 use crate::runbooks::library::today;
 use crate::runbooks::names::GroupName;
 use crate::runbooks::search::{FlatResults, GroupedResults, Hit, HitGroup};
@@ -55,10 +56,10 @@ impl Runbooks {
         text: String,
         limit: usize,
     ) -> Result<FlatResults, PortalError> {
-        let (library, groups) = (self.library.clone(), reader.groups.clone());
-        blocking(move || library.search_flat(&text, &groups, limit))
-            .await?
-            .map_err(|e| internal("search", e))
+        self.search(reader, move |library, groups| {
+            library.search_flat(&text, groups, limit)
+        })
+        .await
     }
 
     /// Sections grouped by runbook, for the pages.
@@ -68,8 +69,20 @@ impl Runbooks {
         text: String,
         limit: usize,
     ) -> Result<GroupedResults, PortalError> {
+        self.search(reader, move |library, groups| {
+            library.search_grouped(&text, groups, limit)
+        })
+        .await
+    }
+
+    /// Runs a search with the reader's groups on the blocking pool.
+    async fn search<T: Send + 'static>(
+        &self,
+        reader: &Reader<'_>,
+        run: impl FnOnce(&RunbookLibrary, &[GroupName]) -> Result<T, LibraryError> + Send + 'static,
+    ) -> Result<T, PortalError> {
         let (library, groups) = (self.library.clone(), reader.groups.clone());
-        blocking(move || library.search_grouped(&text, &groups, limit))
+        blocking(move || run(&library, &groups))
             .await?
             .map_err(|e| internal("search", e))
     }
@@ -227,7 +240,11 @@ impl PortalService {
                 .collect(),
             html: rb.html.clone(),
             drift: self.drift_of(rb.stem.as_ref()).await,
-            can_review: self.owns(caller, &rb.meta.owners),
+            can_review: can(
+                principal.who.as_ref(),
+                Action::ReviewDrafts,
+                Resource::OwnedBy(&rb.meta.owners),
+            ),
         })
     }
 }
