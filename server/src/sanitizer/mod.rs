@@ -13,6 +13,7 @@ mod env_list;
 mod kubernetes;
 mod lines;
 pub mod log_guard;
+mod options;
 pub mod pseudonym;
 pub mod redact;
 mod resolve;
@@ -20,6 +21,7 @@ mod resolve;
 /// which build this module alone, leave it out.
 #[cfg(not(fuzzing))]
 pub mod settings;
+mod trigger;
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::IpAddr;
@@ -29,7 +31,10 @@ use regex::Regex;
 pub use category::Category;
 use detectors::{Check, Reads, Spec};
 use lines::line_around;
+use options::Checked;
+pub use options::{CustomPattern, Options, OptionsError};
 use resolve::{Candidate, drop_inside_placeholders, placeholder_len, resolve};
+use trigger::LineTrigger;
 
 /// Bump when detection changes; recorded with what was sanitized.
 pub const VERSION: &str = "3";
@@ -58,41 +63,6 @@ impl Sanitized {
         }
         counts
     }
-}
-
-/// A deployment's own pattern.
-#[derive(Debug, Clone)]
-pub struct CustomPattern {
-    /// Category name in placeholders: lowercase letters, digits and `-`.
-    pub name: String,
-    pub regex: String,
-}
-
-/// What a deployment can change.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// Categories to leave alone.
-    pub disabled: Vec<Category>,
-    /// More internal domain suffixes, like `corp.acme.net`.
-    pub internal_domains: Vec<String>,
-    /// More internal networks, like `203.0.113.0/24`.
-    pub internal_cidrs: Vec<String>,
-    pub patterns: Vec<CustomPattern>,
-    /// Tags on placeholders: off, per document, or across the deployment.
-    pub pseudonyms: pseudonym::Pseudonyms,
-    /// The secret tags derive from; a random one per process when unset.
-    pub pseudonym_key: Option<pseudonym::PseudonymKey>,
-}
-
-/// Why options were refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OptionsError {
-    #[error("sanitizer pattern `{name}` is invalid: {reason}")]
-    Pattern { name: String, reason: String },
-    #[error("internal domain `{0}` is invalid: use a domain suffix such as corp.acme.net")]
-    Domain(String),
-    #[error("internal CIDR `{0}` is invalid: use address/prefix such as 10.20.0.0/16")]
-    Cidr(String),
 }
 
 struct Detector {
@@ -124,83 +94,6 @@ pub struct Sanitizer {
     disabled_env_list: Vec<Category>,
     /// Hands out per-document pseudonym keys; `None` when pseudonyms are off.
     tagger: Option<pseudonym::Tagger>,
-}
-
-const DEFAULT_DOMAINS: &[&str] = &[
-    "internal",
-    "corp",
-    "local",
-    "svc\\.cluster\\.local",
-    "intranet",
-    "lan",
-];
-
-fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 48
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// Options after checking: escaped domain suffixes, parsed networks, compiled patterns.
-struct Checked {
-    domains: Vec<String>,
-    cidrs: Vec<(IpAddr, u8)>,
-    patterns: Vec<(String, Regex)>,
-}
-
-impl Options {
-    /// Checks the options without building a sanitizer (config loading does this).
-    pub fn validate(&self) -> Result<(), OptionsError> {
-        self.checked().map(|_| ())
-    }
-
-    fn checked(&self) -> Result<Checked, OptionsError> {
-        let mut domains: Vec<String> = DEFAULT_DOMAINS.iter().map(|d| d.to_string()).collect();
-        for d in &self.internal_domains {
-            let d = d.trim().trim_start_matches('.').to_ascii_lowercase();
-            let ok = !d.is_empty()
-                && d.split('.').all(|l| {
-                    !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                });
-            if !ok {
-                return Err(OptionsError::Domain(d));
-            }
-            domains.push(regex::escape(&d));
-        }
-        let mut cidrs = Vec::new();
-        for c in &self.internal_cidrs {
-            let (ip, len) = c
-                .trim()
-                .split_once('/')
-                .ok_or_else(|| OptionsError::Cidr(c.clone()))?;
-            let ip: IpAddr = ip.parse().map_err(|_| OptionsError::Cidr(c.clone()))?;
-            let len: u8 = len.parse().map_err(|_| OptionsError::Cidr(c.clone()))?;
-            if len > if ip.is_ipv4() { 32 } else { 128 } {
-                return Err(OptionsError::Cidr(c.clone()));
-            }
-            cidrs.push((ip, len));
-        }
-        let mut patterns = Vec::new();
-        for p in &self.patterns {
-            if !is_slug(&p.name) || Category::from_name(&p.name).is_some() {
-                return Err(OptionsError::Pattern {
-                    name: p.name.clone(),
-                    reason: "the name must be lowercase letters, digits and `-`, and not a built-in category".into(),
-                });
-            }
-            let regex = Regex::new(&p.regex).map_err(|e| OptionsError::Pattern {
-                name: p.name.clone(),
-                reason: e.to_string(),
-            })?;
-            patterns.push((p.name.clone(), regex));
-        }
-        Ok(Checked {
-            domains,
-            cidrs,
-            patterns,
-        })
-    }
 }
 
 impl Sanitizer {
@@ -545,103 +438,6 @@ impl Sanitizer {
             }
             _ => false,
         })
-    }
-}
-
-/// The per-line detectors as one automaton: one pass over the text finds the lines worth a
-/// closer look, instead of one pass per pattern; a second automaton with overlapping
-/// semantics says which of them may match on such a line, and only those run.
-///
-/// The automata hold a relaxed form of each pattern ([`relaxed`]): counted repetitions like
-/// `[A-Za-z0-9]{32,64}` multiply the states of a union of forty patterns, and the lazy DFA
-/// then spends most of its time building states it throws away. The relaxed form matches
-/// wherever the pattern does, so no line or detector is missed; the exact pattern decides.
-struct LineTrigger {
-    first: regex_automata::meta::Regex,
-    all: regex_automata::meta::Regex,
-    /// Pattern `p` of both automata is detector `detectors[p]`.
-    detectors: Vec<usize>,
-}
-
-/// Counted repetitions up to this stay as written: they add few states, and opening them
-/// (`(?:[0-9]{1,3}\.){3}` as `(?:[0-9]+\.)+`) would wake the detectors on far more lines.
-const SMALL_COUNT: u32 = 4;
-
-/// `pattern` with every larger counted repetition made open (`X{m,n}` as `X+`, or `X*` when
-/// `m` is 0) and no capture groups: it matches at least wherever `pattern` matches.
-fn relaxed(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
-    fn relax(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
-        use regex_syntax::hir::{Hir, HirKind};
-        match hir.kind() {
-            HirKind::Repetition(r) => {
-                let mut r = r.clone();
-                r.sub = Box::new(relax(&r.sub));
-                if r.min > SMALL_COUNT || r.max.is_some_and(|m| m > SMALL_COUNT) {
-                    r.min = r.min.min(1);
-                    r.max = None;
-                }
-                Hir::repetition(r)
-            }
-            HirKind::Capture(c) => relax(&c.sub),
-            HirKind::Concat(subs) => Hir::concat(subs.iter().map(relax).collect()),
-            HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(relax).collect()),
-            _ => hir.clone(),
-        }
-    }
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .map_err(|e| e.to_string())?;
-    Ok(relax(&hir))
-}
-
-impl LineTrigger {
-    fn new(all_detectors: &[Detector], detectors: Vec<usize>) -> Result<Self, OptionsError> {
-        let failed = |reason: String| OptionsError::Pattern {
-            name: "per-line detectors".into(),
-            reason,
-        };
-        let patterns = detectors
-            .iter()
-            .map(|i| relaxed(all_detectors[*i].regex.as_str()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(failed)?;
-        let build = |kind| {
-            regex_automata::meta::Regex::builder()
-                .configure(
-                    regex_automata::meta::Config::new()
-                        .match_kind(kind)
-                        .nfa_size_limit(Some(64 << 20))
-                        .hybrid_cache_capacity(16 << 20),
-                )
-                .build_many_from_hir(&patterns)
-                .map_err(|e| failed(e.to_string()))
-        };
-        Ok(Self {
-            first: build(regex_automata::MatchKind::LeftmostFirst)?,
-            all: build(regex_automata::MatchKind::All)?,
-            detectors,
-        })
-    }
-
-    /// Calls `f(line start, line end, detector)` for each detector matching on each line.
-    fn for_each_line(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
-        let mut hits = regex_automata::PatternSet::new(self.detectors.len());
-        let input = regex_automata::Input::new(text);
-        let mut at = 0;
-        while at < text.len() {
-            let Some(m) = self.first.search(&input.clone().range(at..)) else {
-                break;
-            };
-            let (start, end, next) = line_around(text, m.start());
-            hits.clear();
-            self.all
-                .which_overlapping_matches(&input.clone().range(start..end), &mut hits);
-            for pattern in hits.iter() {
-                f(start, end, self.detectors[pattern.as_usize()]);
-            }
-            at = next;
-        }
     }
 }
 

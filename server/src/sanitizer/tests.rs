@@ -2,6 +2,7 @@
 
 use proptest::prelude::*;
 
+use super::trigger::relaxed;
 use super::*;
 
 /// Compiled once for the whole test run.
