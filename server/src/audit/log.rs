@@ -40,6 +40,19 @@ impl AuditLog {
         &self.key
     }
 
+    /// Starts a write transaction whose first statement appends `event`. The append locks the
+    /// audit head's row, so what the transaction reads next sees every change committed before
+    /// it on any replica, and the change commits with its record or not at all.
+    pub async fn begin(
+        &self,
+        db: &DatabaseConnection,
+        event: &Event,
+    ) -> Result<DatabaseTransaction, DbErr> {
+        let txn = crate::db::begin_write(db).await?;
+        self.append(&txn, event).await?;
+        Ok(txn)
+    }
+
     /// Appends `event` inside `txn`; returns its sequence number.
     pub async fn append(&self, txn: &DatabaseTransaction, event: &Event) -> Result<i64, DbErr> {
         let backend = txn.get_database_backend();

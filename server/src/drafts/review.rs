@@ -175,11 +175,10 @@ impl DraftDesk {
         }
         let reason = self.sanitizer.sanitize(reason).text;
         let now = Utc::now();
-        let txn = crate::db::begin_write(&self.db).await?;
         let event = Event::new(Some(who), "draft.reject", format!("draft:{id}"))
             .origin(origin)
             .details(serde_json::json!({ "reason": reason }));
-        self.audit.append(&txn, &event).await?;
+        let txn = self.audit.begin(&self.db, &event).await?;
         let closed = decision(id, DraftStatus::Rejected, who, now)
             .col_expr(draft::Column::Reason, Expr::value(reason))
             .exec(&txn)
@@ -226,11 +225,10 @@ impl DraftDesk {
             None => (None, deterministic::skeleton(&dep, &owners_of(&d), &facts)),
         };
         let now = Utc::now();
-        let txn = crate::db::begin_write(&self.db).await?;
         let event = Event::new(Some(who), "draft.redraft", format!("draft:{id}"))
             .origin(origin)
             .details(serde_json::json!({ "base": base.as_ref().map(|(h, _)| h) }));
-        self.audit.append(&txn, &event).await?;
+        let txn = self.audit.begin(&self.db, &event).await?;
         let (hash, text) = base.map(|(h, t)| (Some(h), Some(t))).unwrap_or_default();
         let owners = self.owners_now(&d);
         let updated = draft::Entity::update_many()
@@ -275,10 +273,9 @@ impl DraftDesk {
         origin: &Origin,
         stem: &str,
     ) -> Result<(), ReviewError> {
-        let txn = crate::db::begin_write(&self.db).await?;
         let event =
             Event::new(Some(who), "runbook.reviewed", format!("runbook:{stem}")).origin(origin);
-        self.audit.append(&txn, &event).await?;
+        let txn = self.audit.begin(&self.db, &event).await?;
         runbook_review::ActiveModel {
             stem: Set(stem.to_string()),
             reviewed_by: Set(who.subject.clone()),

@@ -82,10 +82,10 @@ impl RequestDesk {
         origin: &Origin,
         id: &str,
     ) -> Result<RequestRecord, RequestError> {
-        let txn = crate::db::begin_write(&self.db).await?;
-        self.audit
-            .append(
-                &txn,
+        let txn = self
+            .audit
+            .begin(
+                &self.db,
                 &Event::new(Some(who), "request.approval", format!("request:{id}")).origin(origin),
             )
             .await?;
@@ -185,10 +185,10 @@ impl RequestDesk {
                 "Say why you reject it (1 to {MAX_REASON} characters): the requester reads it."
             )));
         }
-        let txn = crate::db::begin_write(&self.db).await?;
-        self.audit
-            .append(
-                &txn,
+        let txn = self
+            .audit
+            .begin(
+                &self.db,
                 &Event::new(Some(who), "request.reject", format!("request:{id}"))
                     .origin(origin)
                     .details(json!({"reason_chars": reason.chars().count()})),
@@ -224,10 +224,10 @@ impl RequestDesk {
         origin: &Origin,
         id: &str,
     ) -> Result<RequestRecord, RequestError> {
-        let txn = crate::db::begin_write(&self.db).await?;
-        self.audit
-            .append(
-                &txn,
+        let txn = self
+            .audit
+            .begin(
+                &self.db,
                 &Event::new(Some(who), "request.cancel", format!("request:{id}")).origin(origin),
             )
             .await?;

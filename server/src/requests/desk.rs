@@ -120,7 +120,6 @@ impl RequestDesk {
             created_at: Set(now),
             updated_at: Set(now),
         };
-        let txn = crate::db::begin_write(&self.db).await?;
         let event = Event::new(Some(who), "request.submit", format!("request:{id}"))
             .origin(origin)
             .details(json!({
@@ -130,7 +129,7 @@ impl RequestDesk {
                 "policy_digest": self.planner.policies.digest,
             }));
         // Taken first: the quota below counts every sandbox committed before this one.
-        self.audit.append(&txn, &event).await?;
+        let txn = self.audit.begin(&self.db, &event).await?;
         if let Some((units, _)) = sandbox {
             self.check_quota(&txn, &who.subject, team.clone().flatten(), units, now)
                 .await?;

@@ -27,17 +27,9 @@ impl RequestDesk {
             .all(&self.db)
             .await?;
         for r in due {
-            let txn = crate::db::begin_write(&self.db).await?;
-            self.audit
-                .append(
-                    &txn,
-                    &Event::by_name(
-                        SYSTEM,
-                        "timer",
-                        "request.expire",
-                        format!("request:{}", r.id),
-                    ),
-                )
+            let txn = self
+                .audit
+                .begin(&self.db, &timer_event("request.expire", &r.id))
                 .await?;
             if settle(&txn, &r.id, RequestStatus::Expired, None, now, None)
                 .await
@@ -66,17 +58,9 @@ impl RequestDesk {
             .all(&self.db)
             .await?;
         for r in ended {
-            let txn = crate::db::begin_write(&self.db).await?;
-            self.audit
-                .append(
-                    &txn,
-                    &Event::by_name(
-                        SYSTEM,
-                        "timer",
-                        "sandbox.expire",
-                        format!("request:{}", r.id),
-                    ),
-                )
+            let txn = self
+                .audit
+                .begin(&self.db, &timer_event("sandbox.expire", &r.id))
                 .await?;
             let changed = request::Entity::update_many()
                 .col_expr(request::Column::SandboxExpiredAt, Expr::value(now))
@@ -101,6 +85,11 @@ impl RequestDesk {
         }
         Ok(done)
     }
+}
+
+/// The timer's audit event for `action` on request `id`.
+fn timer_event(action: &str, id: &str) -> Event {
+    Event::by_name(SYSTEM, "timer", action, format!("request:{id}"))
 }
 
 /// Spawns the expiry timer (every `every`), on each replica.

@@ -101,9 +101,6 @@ impl DraftDesk {
         let hash = content_hash(text.as_bytes());
         let edited_by_reviewer = normalize(&d.proposed) != normalize(edited.unwrap_or(&d.proposed));
 
-        let txn = crate::db::begin_write(&self.db).await?;
-        // The audit append serializes writers on its head row, so the checks below see every
-        // acceptance committed before this one, on any replica.
         let event = Event::new(Some(who), "draft.accept", format!("draft:{id}"))
             .origin(origin)
             .details(serde_json::json!({
@@ -112,7 +109,9 @@ impl DraftDesk {
                 "hash": hash,
                 "edited": edited_by_reviewer,
             }));
-        self.audit.append(&txn, &event).await?;
+        // The audit append serializes writers on its head row, so the checks below see every
+        // acceptance committed before this one, on any replica.
+        let txn = self.audit.begin(&self.db, &event).await?;
         // Taken after the append has waited for earlier writers.
         let now = Utc::now();
         let newer = runbook_revision::Entity::find()
