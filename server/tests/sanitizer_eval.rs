@@ -1,8 +1,10 @@
 //! The sanitizer on the labelled evaluation corpus (`support/eval_corpus.rs`), written apart
 //! from the detectors: realistic DevOps documents of 28 kinds with secrets, personal data and
 //! hard negatives. The floors are the README's figures rounded down; a regression fails here.
-//! The held-out split's are lower: it was not tuned on, and the README says where it falls
-//! short of the targets (recall and precision 0.98, at most 2% of look-alikes damaged).
+//! Detectors are tuned on the first two splits (the held-out one since the round after it was
+//! first measured); the fresh split was written later by someone who never saw the detectors,
+//! and nobody tuning reads it. Its floors are lower, and the README says where it falls short
+//! of the targets (recall and precision 0.98, at most 2% of look-alikes damaged).
 //! `cargo bench -p server --bench sanitizer` prints the full per-class tables.
 
 #[path = "support/eval_corpus.rs"]
@@ -71,4 +73,9 @@ fn the_tuning_split_meets_the_readme_floors() {
 #[test]
 fn the_held_out_split_meets_the_readme_floors() {
     assert_floors(Split::HeldOut, 0.92, 0.85, 0.015);
+}
+
+#[test]
+fn the_fresh_split_meets_the_readme_floors() {
+    assert_floors(Split::Fresh, 0.80, 0.91, 0.021);
 }

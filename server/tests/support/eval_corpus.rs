@@ -24,11 +24,14 @@ use std::fmt::Write as _;
 // Public API
 // ---------------------------------------------------------------------------
 
-/// Which half of the corpus: templates tuned against, or held back.
+/// Which part of the corpus: templates tuned against, held back, or a third
+/// family written apart from both and never read by whoever tunes detectors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Split {
     Tune,
     HeldOut,
+    /// Third layouts of every kind plus Fresh-only kinds (`eval_fresh.rs`).
+    Fresh,
 }
 
 impl Split {
@@ -37,6 +40,7 @@ impl Split {
         match self {
             Split::Tune => "tune",
             Split::HeldOut => "heldout",
+            Split::Fresh => "fresh",
         }
     }
 }
@@ -219,22 +223,37 @@ pub const SEED: u64 = 0x6761_7465_686F_7573;
 /// documentation values, so the document holds only negatives.
 const CLEAN_SHARE: f64 = 0.4;
 
+/// The kinds `split` generates: [`KINDS`], plus [`fresh::FRESH_KINDS`] for Fresh.
+pub fn kinds(split: Split) -> Vec<&'static str> {
+    let mut out = KINDS.to_vec();
+    if split == Split::Fresh {
+        out.extend_from_slice(fresh::FRESH_KINDS);
+    }
+    out
+}
+
 /// `per_kind` documents of every kind for `split`, fully determined by `seed` and `split`.
 pub fn corpus(seed: u64, split: Split, per_kind: usize) -> Vec<Doc> {
     let stream = match split {
         Split::Tune => 0x7475_6E65_0000_0001,
         Split::HeldOut => 0x6865_6C64_0000_0002,
+        Split::Fresh => 0x6672_6573_6800_0003,
     };
-    let mut docs = Vec::with_capacity(KINDS.len() * per_kind);
-    for (k, kind) in KINDS.iter().enumerate() {
+    let kinds = kinds(split);
+    let mut docs = Vec::with_capacity(kinds.len() * per_kind);
+    for (k, kind) in kinds.iter().enumerate() {
         for i in 0..per_kind {
             let doc_seed = mix(mix(seed ^ stream, k as u64 + 1), i as u64 + 1);
             let mut r = Rng::new(doc_seed);
             let clean = r.chance(CLEAN_SHARE);
             let mut b = DocBuilder::new(clean, r.next_u64());
             let mut c = Ctx::new(&mut r);
-            let held = split == Split::HeldOut;
-            generate(kind, &mut r, &mut b, &mut c, held);
+            if split == Split::Fresh {
+                fresh::generate(kind, &mut r, &mut b, &mut c);
+            } else {
+                let held = split == Split::HeldOut;
+                generate(kind, &mut r, &mut b, &mut c, held);
+            }
             docs.push(b.finish(format!("{kind}-{}-{i:03}", split.name()), kind, split));
         }
     }
@@ -7448,6 +7467,10 @@ fn systemd_journal(r: &mut Rng, b: &mut DocBuilder, c: &mut Ctx, held: bool) {
     }
 }
 
+// Third split, kept in its own file so tuning never reads it.
+#[path = "eval_fresh.rs"]
+mod fresh;
+
 // ---------------------------------------------------------------------------
 // Self-tests
 // ---------------------------------------------------------------------------
@@ -7464,10 +7487,15 @@ mod tests {
         )
     }
 
+    fn fresh() -> Vec<Doc> {
+        corpus(SEED, Split::Fresh, 20)
+    }
+
     #[test]
     fn deterministic_for_a_seed() {
         assert_eq!(corpus(SEED, Split::Tune, 5), corpus(SEED, Split::Tune, 5));
         assert_eq!(corpus(7, Split::HeldOut, 5), corpus(7, Split::HeldOut, 5));
+        assert_eq!(corpus(7, Split::Fresh, 5), corpus(7, Split::Fresh, 5));
         assert_ne!(
             corpus(SEED, Split::Tune, 5),
             corpus(SEED ^ 1, Split::Tune, 5)
@@ -7477,7 +7505,7 @@ mod tests {
     #[test]
     fn spans_are_valid() {
         let (tune, held) = both();
-        for d in tune.iter().chain(&held) {
+        for d in tune.iter().chain(&held).chain(&fresh()) {
             let mut last = 0;
             for s in &d.spans {
                 assert!(s.start < s.end, "{}: empty span {s:?}", d.id);
@@ -7497,7 +7525,7 @@ mod tests {
     #[test]
     fn classes_are_listed_and_kebab_case() {
         let (tune, held) = both();
-        for d in tune.iter().chain(&held) {
+        for d in tune.iter().chain(&held).chain(&fresh()) {
             for s in &d.spans {
                 let list = match s.label {
                     Label::Sensitive => SENSITIVE_CLASSES,
@@ -7538,9 +7566,40 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_in_fresh_and_fresh_differs() {
+        let (tune, held) = both();
+        let fresh = fresh();
+        assert!(kinds(Split::Fresh).len() > KINDS.len(), "fresh-only kinds");
+        for k in kinds(Split::Fresh) {
+            assert_eq!(
+                fresh.iter().filter(|d| d.kind == k).count(),
+                20,
+                "{k} fresh"
+            );
+        }
+        for d in tune.iter().chain(&held) {
+            assert!(KINDS.contains(&d.kind), "{}: fresh-only kind", d.id);
+        }
+        let seen: BTreeSet<&str> = tune.iter().chain(&held).map(|d| d.text.as_str()).collect();
+        assert!(fresh.iter().all(|d| !seen.contains(d.text.as_str())));
+        let ids: BTreeSet<&str> = tune
+            .iter()
+            .chain(&held)
+            .chain(&fresh)
+            .map(|d| d.id.as_str())
+            .collect();
+        assert_eq!(
+            ids.len(),
+            tune.len() + held.len() + fresh.len(),
+            "ids are unique"
+        );
+    }
+
+    #[test]
     fn every_listed_class_is_used() {
         let (tune, held) = both();
-        for (name, docs) in [("tune", &tune), ("heldout", &held)] {
+        let fresh = fresh();
+        for (name, docs) in [("tune", &tune), ("heldout", &held), ("fresh", &fresh)] {
             let used: BTreeSet<&str> = docs
                 .iter()
                 .flat_map(|d| d.spans.iter().map(|s| s.class))
@@ -7558,13 +7617,14 @@ mod tests {
     #[test]
     fn documents_have_sane_shape() {
         let (tune, held) = both();
-        for d in tune.iter().chain(&held) {
+        let fresh = fresh();
+        for d in tune.iter().chain(&held).chain(&fresh) {
             let lines = d.text.lines().count();
             assert!((10..=80).contains(&lines), "{}: {lines} lines", d.id);
             let negs = d.spans_labelled(Label::Negative).count();
             assert!(negs >= 2, "{}: only {negs} negatives", d.id);
         }
-        for docs in [&tune, &held] {
+        for docs in [&tune, &held, &fresh] {
             let sens = docs.iter().filter(|d| d.has_sensitive()).count() as f64 / docs.len() as f64;
             assert!(
                 (0.5..=0.8).contains(&sens),
@@ -7599,7 +7659,7 @@ mod tests {
     #[test]
     fn sensitive_spans_look_like_their_class() {
         let (tune, held) = both();
-        for d in tune.iter().chain(&held) {
+        for d in tune.iter().chain(&held).chain(&fresh()) {
             for s in d.spans_labelled(Label::Sensitive) {
                 let v = d.span_text(s);
                 match s.class {
@@ -7630,7 +7690,7 @@ mod tests {
     /// `cargo test -- --nocapture` / `--nocapture` prints the class histogram.
     #[test]
     fn print_summary() {
-        for split in [Split::Tune, Split::HeldOut] {
+        for split in [Split::Tune, Split::HeldOut, Split::Fresh] {
             let docs = corpus(SEED, split, 20);
             let mut per: BTreeMap<(Label, &str), usize> = BTreeMap::new();
             for d in &docs {
