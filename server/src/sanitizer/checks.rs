@@ -10,6 +10,17 @@ pub fn is_placeholder(value: &str) -> bool {
     if v.is_empty() || v.starts_with("[REDACTED:") {
         return true;
     }
+    // Ciphertexts meant to be committed: Sealed Secrets (`AgB…`, hundreds of base64
+    // characters), SOPS (`ENC[AES256_GCM,…]`) and Ansible Vault.
+    if v.starts_with("ENC[")
+        || v.starts_with("$ANSIBLE_VAULT;")
+        || (v.starts_with("Ag")
+            && v.len() >= 200
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
+    {
+        return true;
+    }
     let lower = v.to_ascii_lowercase();
     // Terraform's redactions and references, command substitutions, unclosed `<…`.
     if lower.starts_with("(sensitive")
@@ -19,6 +30,19 @@ pub fn is_placeholder(value: &str) -> bool {
         || is_reference(v)
     {
         return true;
+    }
+    // An instruction in angle brackets anywhere in it: `<paste key here>`, `<YOUR_KEY>`.
+    if let Some(open) = v.find('<')
+        && let Some(len) = v[open + 1..].find('>').filter(|len| (1..=64).contains(len))
+    {
+        let inner = &v[open + 1..open + 1 + len];
+        if inner.contains(' ')
+            || inner
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        {
+            return true;
+        }
     }
     // Instructions rather than values: `your-api-key-here`, `REPLACE_ME`.
     const FRAGMENTS: &[&str] = &[
@@ -107,6 +131,79 @@ pub fn is_path(value: &str) -> bool {
     (value.starts_with('/') || value.starts_with("~/") || value.starts_with("./"))
         && !value.contains(['+', '='])
         && !high_entropy(value)
+}
+
+/// A value whose only claim to be a password is its shape (quoted in prose or a table): one
+/// word, not a placeholder, URL or path, with a digit or a symbol, or at least 12 characters.
+pub fn password_like(value: &str) -> bool {
+    let n = value.chars().count();
+    n >= 3
+        && !value.chars().any(char::is_whitespace)
+        && !value.contains("://")
+        && !is_placeholder(value)
+        && !is_path(value)
+        && (n >= 12 || value.chars().any(|c| !c.is_alphabetic()))
+}
+
+/// Whether the text before a key is inside an ARN (`arn:aws:secretsmanager:…:secret:name`),
+/// where `secret:` names a resource type, not a value. Looks back at most 256 bytes.
+pub fn in_arn(before: &str) -> bool {
+    let b = before.as_bytes();
+    let from = b.len().saturating_sub(256);
+    let tail = &b[from..];
+    let start = tail
+        .iter()
+        .rposition(|c| {
+            c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'[' | b'=' | b'(' | b',')
+        })
+        .map_or(0, |p| p + 1);
+    tail[start..].starts_with(b"arn:")
+}
+
+/// Words that follow a secret's name in prose (`Using --password via the CLI is insecure`),
+/// never a secret themselves.
+pub fn is_prose_word(value: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "via", "is", "was", "are", "and", "or", "to", "in", "on", "for", "with", "from", "of",
+        "the", "a", "an", "not", "flag", "option", "argument", "instead",
+    ];
+    WORDS.iter().any(|w| value.eq_ignore_ascii_case(w))
+}
+
+/// Terraform's progress words after a resource address (`aws_secretsmanager_secret.db:
+/// Modifying...`), not a value.
+pub fn is_terraform_progress(value: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "Creating...",
+        "Creation",
+        "Modifying...",
+        "Modifications",
+        "Destroying...",
+        "Destruction",
+        "Reading...",
+        "Read",
+        "Refreshing",
+        "Still",
+    ];
+    WORDS.contains(&value)
+}
+
+/// Whether a PEM private-key block holds a key (even a cut one), not an instruction such as
+/// `<paste key here>` or `...`.
+pub fn has_key_body(block: &str) -> bool {
+    let body = block
+        .split_once("KEY-----")
+        .and_then(|(_, rest)| rest.rsplit_once("-----END"))
+        .map_or("", |(body, _)| body)
+        .replace("\\n", "\n");
+    let body = body.trim();
+    !body.contains(['<', '>'])
+        && !is_placeholder(body)
+        && body
+            .bytes()
+            .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+            .count()
+            >= 8
 }
 
 /// The host of `url`: after the scheme and any user part, without the port.

@@ -37,7 +37,7 @@ use resolve::{Candidate, drop_inside_placeholders, placeholder_len, resolve};
 use trigger::LineTrigger;
 
 /// Bump when detection changes; recorded with what was sanitized.
-pub const VERSION: &str = "3";
+pub const VERSION: &str = "4";
 
 /// One masked value: where it was in the input (bytes, on char boundaries) and what it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,14 +304,16 @@ impl Sanitizer {
                 let whole = m.range();
                 match d.reads {
                     Reads::Groups => (whole.clone(), Some(whole.clone()), whole.end),
-                    Reads::Token | Reads::Line => {
+                    Reads::Token | Reads::Line | Reads::Element => {
                         let key = detectors::key_in(m.as_str());
                         let key_end = whole.start + key.end;
                         let key = &m.as_str()[key];
                         let query = detectors::in_query(m.as_str());
                         let read = |at| match d.reads {
                             Reads::Token => detectors::read_value(hay, at, query),
-                            _ => detectors::read_line_value(hay, at),
+                            Reads::Element => detectors::read_element_value(hay, at, key),
+                            Reads::Line => detectors::read_line_value(hay, at),
+                            Reads::Groups => None,
                         };
                         match self.key_passes(d, key).then(|| read(whole.end)).flatten() {
                             Some((range, end)) => (whole, Some(range), end),
@@ -362,6 +364,11 @@ impl Sanitizer {
                 !checks::is_placeholder(value)
                     && value.chars().count() >= 3
                     && !checks::is_path(value)
+                    && !checks::is_prose_word(value)
+                    && !checks::is_terraform_progress(value)
+                    // A URL's password has its own detectors, which keep the rest.
+                    && !value.contains("://")
+                    && !checks::in_arn(before)
             }
             Check::Phone => {
                 !glued_to_a_word(before) && value.bytes().filter(u8::is_ascii_digit).count() >= 8
@@ -379,19 +386,21 @@ impl Sanitizer {
                     .map_or(value, |(_, path)| path),
             ),
             Check::HighEntropy => checks::high_entropy(value),
+            Check::QuotedPassword => checks::password_like(value),
+            Check::PrivateKeyBody => checks::has_key_body(value),
             Check::Luhn => {
                 let digits: String = value.chars().filter(char::is_ascii_digit).collect();
                 checks::card_prefix(&digits) && checks::luhn(&digits)
             }
             Check::Iban => checks::iban(value),
-            Check::Ssn => checks::ssn(value),
+            Check::Ssn => !glued_to_an_id(before) && checks::ssn(value),
             Check::Nino => checks::nino(value),
-            Check::Sin => checks::sin(value),
-            Check::Aadhaar => checks::aadhaar(value),
+            Check::Sin => !glued_to_an_id(before) && checks::sin(value),
+            Check::Aadhaar => !glued_to_an_id(before) && checks::aadhaar(value),
             Check::Dni => checks::dni(value),
             Check::Nir => checks::nir(value),
             Check::BasicAuth => checks::basic_credentials(value),
-            Check::HighEntropyKeyValue => checks::high_entropy(value),
+            Check::HighEntropyKeyValue => checks::high_entropy(value) && !checks::in_arn(before),
             Check::HighEntropyCookie => value
                 .split(';')
                 .filter_map(|pair| pair.split_once('=').map(|(_, v)| v))
@@ -447,6 +456,15 @@ fn glued_to_a_word(before: &str) -> bool {
         .chars()
         .next_back()
         .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '+')
+}
+
+/// Whether `before` ends inside an id (`f1cadf14-8713-4498-9473-…` is a UUID, not an Aadhaar
+/// number): a letter, digit, `-`, `.` or `_` right before the digits.
+fn glued_to_an_id(before: &str) -> bool {
+    before
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
 }
 
 /// The largest char boundary of `s` at or before `at`.

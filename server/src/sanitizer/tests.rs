@@ -27,6 +27,16 @@ fn categories(text: &str) -> Vec<&'static str> {
 /// (input, category expected, the secret value that must disappear)
 const POSITIVE: &[(&str, &str, &str)] = &[
     (
+        "OPENAI_API_KEY=sk-proj-Xq3vB7nLk2pR9sT4wY6zA1cD5fG8hJ0mN2bV4cX6zL8kJ",
+        "vendor-token",
+        "sk-proj-Xq3vB7nLk2pR9sT4wY6zA1cD5fG8hJ0mN2bV4cX6zL8kJ",
+    ),
+    (
+        "sonar.token=squ_0123456789abcdef0123456789abcdef01234567",
+        "vendor-token",
+        "squ_0123456789abcdef0123456789abcdef01234567",
+    ),
+    (
         "maps.apiKey = AIzaSyD-4mQ7bXcVt9LpWz2Rk8Jn5Hs3Ge1Fa0Y",
         "gcp-api-key",
         "AIzaSyD-4mQ7bXcVt9LpWz2Rk8Jn5Hs3Ge1Fa0Y",
@@ -341,6 +351,12 @@ fn every_category_has_a_positive_case() {
 }
 
 const LEAVE_ALONE: &[&str] = &[
+    "id=arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/orders/db-AbC123",
+    "WARNING! Using --password via the CLI is insecure. Use --password-stdin.",
+    "aws_secretsmanager_secret_version.db: Modifying... [id=x]",
+    "\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n<paste key here>\\n-----END PRIVATE KEY-----\\n\"",
+    "  password: ENC[AES256_GCM,data:Tr7o=,iv:1Y=,tag:Ht=,type:str]",
+    "a <YOUR_TOKEN>&state=884416d0 HTTP/2.0\", \"status\": 401 </b>",
     "commit 9fceb02d0ae598e95dc970b74767f19372d61af8 fixed it",
     "request id 123e4567-e89b-12d3-a456-426614174000",
     "image ghcr.io/acme/api@sha256:0f9ac4a31b8e7e8d1b2c3d4e5f60718293a4b5c6d7e8f90123456789abcdef01",
@@ -764,4 +780,53 @@ fn the_relaxed_trigger_covers_every_exact_match() {
         }
     }
     assert!(checked > 3_000, "the check saw exact matches: {checked}");
+}
+
+/// Secrets whose only sign is where they stand: the syntax of the file or the command.
+#[test]
+fn secrets_known_by_their_place_are_masked() {
+    for (input, secret) in [
+        (
+            "export DB_PASS='lantern-saffron-harbor'",
+            "lantern-saffron-harbor",
+        ),
+        (
+            "pg-main-1.db.internal:5432:ledger:app:Monday2020!",
+            "Monday2020!",
+        ),
+        (
+            "machine api.heroku.com login me password s3cr3t-v4lue",
+            "s3cr3t-v4lue",
+        ),
+        ("sshpass -p 'Quartz7831.' ssh admin@host", "Quartz7831."),
+        ("curl -u admin:'H@rb0r&8' https://nexus", "H@rb0r&8"),
+        (
+            "<gpg.passphrase>staple-horse-winter</gpg.passphrase>",
+            "staple-horse-winter",
+        ),
+        (
+            "aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
+        (
+            "the DB password got pasted earlier, it was `Gl4c13r.harbor52` - rotating",
+            "Gl4c13r.harbor52",
+        ),
+        ("| admin | `admin` / `Dragon2020@` |", "Dragon2020@"),
+        (
+            "  \"db\": {\n    \"sensitive\": true,\n    \"type\": \"string\",\n    \"value\": \"C0pp3r^61\"",
+            "C0pp3r^61",
+        ),
+        (
+            "PresharedKey = 7WjE39wtJHypFq7BFGqIbxMMVno9EP/zqAWYIgS9g/g=",
+            "7WjE39wtJHypFq7BFGqIbxMMVno9EP",
+        ),
+        (
+            "Client(\"AC1ff0fb8877321b760ef11889a0d4220d\", \"03c2ac30c5e95eaedafc8d8a77812466\")",
+            "03c2ac30c5e95eaedafc8d8a77812466",
+        ),
+    ] {
+        let out = masked(input);
+        assert!(!out.contains(secret), "{input:?} -> {out:?}");
+    }
 }

@@ -34,6 +34,21 @@ pub fn read_line_value(hay: &str, at: usize) -> Option<(std::ops::Range<usize>, 
     (len > 0).then_some((at..at + len, at + len))
 }
 
+/// The text of element `name` from `at` up to its closing tag on the same line, or `None` if
+/// the line ends or another tag comes first, or the text is empty.
+pub fn read_element_value(
+    hay: &str,
+    at: usize,
+    name: &str,
+) -> Option<(std::ops::Range<usize>, usize)> {
+    let rest = &hay.as_bytes()[at..];
+    let len = memchr::memchr2(b'<', b'\n', rest)?;
+    let closes = rest[len..].starts_with(b"</")
+        && rest[len + 2..].starts_with(name.as_bytes())
+        && rest.get(len + 2 + name.len()) == Some(&b'>');
+    (len > 0 && closes).then_some((at..at + len, at + len))
+}
+
 /// The value that starts at `hay[at..]`: double-quoted or single-quoted up to the closing
 /// quote on the same line, or bare up to a space, quote, `,`, `;`, brace or bracket. Returns
 /// the value's range and where the match ends (after a closing quote), or `None` when there is
@@ -43,6 +58,10 @@ pub fn read_value(hay: &str, at: usize, query: bool) -> Option<(std::ops::Range<
     match bytes.get(at)? {
         q @ (b'"' | b'\'' | b'`') => {
             let rest = &bytes[at + 1..];
+            // A JSON document in quotes is not one value: the detectors look inside it.
+            if matches!(rest.first(), Some(b'{' | b'[')) {
+                return None;
+            }
             let len = memchr::memchr2(*q, b'\n', rest)?;
             (rest[len] == *q).then_some((at + 1..at + 1 + len, at + len + 2))
         }
@@ -53,6 +72,8 @@ pub fn read_value(hay: &str, at: usize, query: bool) -> Option<(std::ops::Range<
             let len = memchr::memchr2(b')', b'\n', rest)?;
             (rest[len] == b')').then_some((at..at + len + 1, at + len + 1))
         }
+        // A SOPS ciphertext (`ENC[AES256_GCM,data:…]`) is meant to be committed.
+        _ if bytes[at..].starts_with(b"ENC[") => None,
         _ => {
             let len = bytes[at..]
                 .iter()
@@ -114,14 +135,12 @@ pub fn key_names_a_digest(key: &str) -> bool {
         "public",
         "cache",
         "hash",
-        "sha",
         "digest",
         "checksum",
         "commit",
         "etag",
         "idempot",
         "partition",
-        "routing",
         "sort",
         "primary",
         "foreign",
@@ -138,7 +157,14 @@ pub fn key_names_a_digest(key: &str) -> bool {
         "assign",
     ];
     let k = key.to_ascii_lowercase();
-    WORDS.iter().any(|w| k.contains(w))
+    // `sha` as a name's part or before its size (`git_sha`, `sha256`), not inside `preshared`.
+    let sha = k.match_indices("sha").any(|(at, _)| {
+        let before = k[..at].bytes().next_back();
+        let after = k[at + 3..].bytes().next();
+        !before.is_some_and(|b| b.is_ascii_lowercase())
+            || !after.is_some_and(|b| b.is_ascii_lowercase())
+    });
+    sha || WORDS.iter().any(|w| k.contains(w))
 }
 
 /// Key names that contain a secret word but name something else (`token_url`,
@@ -184,6 +210,8 @@ pub fn key_names_a_secret(key: &str) -> bool {
         "store",
         "class",
         "arn",
+        // A presigned URL's key id, date and region; the key id has its own detector.
+        "amz-credential",
     ];
     let k = key.trim_start_matches('-').to_ascii_lowercase();
     // A session id is the credential itself, whatever its suffix says.

@@ -7,8 +7,8 @@ use super::category::Category;
 mod keys;
 
 pub use keys::{
-    Strength, in_query, key_in, key_names_a_digest, key_names_a_secret, read_line_value,
-    read_value, secret_word,
+    Strength, in_query, key_in, key_names_a_digest, key_names_a_secret, read_element_value,
+    read_line_value, read_value, secret_word,
 };
 
 /// What a match must pass to become a finding.
@@ -46,6 +46,11 @@ pub enum Check {
     SlackWebhook,
     /// Random-looking (a value with no key, known only by where it stands).
     HighEntropy,
+    /// A quoted value in prose or a table, where only its shape says it is a password: one
+    /// word, no URL or path, with a digit or a symbol, or long.
+    QuotedPassword,
+    /// A PEM block with a key in it, not `<paste key here>`.
+    PrivateKeyBody,
 }
 
 impl Check {
@@ -96,6 +101,9 @@ pub enum Reads {
     Token,
     /// As `Token`, but the value is the rest of the line up to a quote (a header's value).
     Line,
+    /// As `Token`, for an XML element that opens at the match's end: its text up to the
+    /// closing tag (`<password>x</password>`).
+    Element,
 }
 
 impl Spec {
@@ -110,7 +118,9 @@ impl Spec {
     }
 }
 
-const SECRET_WORDS: &str = r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)";
+/// `pass` counts only as a whole part of a name (`DB_PASS`, `pass:`), not inside `bypass` or
+/// `passive`.
+const SECRET_WORDS: &str = r"(?:password|passwd|passphrase|pass[_-]?code|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|preshared[_-]?key|client[_-]?secret|credentials?|erlang[_-]?cookie|(?:[_.-]|(?-u:\b))pass(?:[_.-]|(?-u:\b)))";
 /// Weaker words: a value under such a key is masked only when it looks random.
 const ENTROPY_WORDS: &str =
     r"(?:key|auth|signature|sig|session|cookie|salt|hmac|seed|cred|nonce|otp)";
@@ -145,7 +155,7 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             C::PrivateKey,
             r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
             &[0],
-            Check::None,
+            Check::PrivateKeyBody,
         ),
         spec(
             C::Jwt,
@@ -202,6 +212,66 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             Check::None,
         ),
         spec(
+            C::TwilioKey,
+            // An auth token next to its account SID (`Client("AC…", "…")`): 32 hex within 40
+            // characters of the SID, on the same line.
+            r"AC[0-9a-f]{32}[^\n]{1,40}?(?:^|[^0-9A-Za-z])([0-9a-f]{32})(?:[^0-9A-Za-z]|$)",
+            &[1],
+            Check::None,
+        )
+        .per_line(),
+        spec(
+            C::VendorToken,
+            // Prefixes from the vendors' documentation and public secret-scanner rule sets
+            // (gitleaks, trufflehog), each with the length and alphabet that follow it.
+            concat!(
+                r"(?-u:\b)(?:",
+                r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}",
+                r"|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}",
+                r"|sk-ant-[a-z]{3,5}[0-9]{2}-[A-Za-z0-9_-]{32,}",
+                r"|hf_[A-Za-z]{34,}",
+                r"|HRKU-[A-Za-z0-9_-]{20,}",
+                r"|sq[pua]_[0-9a-f]{40}",
+                r"|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}",
+                r"|dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}",
+                r"|lin_(?:api|oauth)_[A-Za-z0-9]{40}",
+                r"|PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
+                r"|dapi[a-f0-9]{32}(?:-[0-9])?",
+                r"|do[opr]_v1_[a-f0-9]{64}",
+                r"|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}",
+                r"|glc_[A-Za-z0-9+/]{32,}={0,2}",
+                r"|NRAK-[A-Z0-9]{27}",
+                r"|pul-[a-f0-9]{40}",
+                r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}",
+                r"|sntrys_[A-Za-z0-9+/=_-]{50,}|sntryu_[a-f0-9]{64}",
+                r"|dckr_pat_[A-Za-z0-9_-]{27,}",
+                r"|ATATT3[A-Za-z0-9_=-]{100,}",
+                r"|[0-9]{8,10}:AA[0-9A-Za-z_-]{33}",
+                r"|AGE-SECRET-KEY-1[0-9A-Z]{58}",
+                r"|K10[0-9a-f]{64}::[A-Za-z0-9_.-]+:[A-Za-z0-9]{16,}",
+                r"|bkua_[a-f0-9]{40}|sbp_[a-f0-9]{40}|rubygems_[a-f0-9]{48}",
+                r"|pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,}",
+                r"|tskey-[a-z]+-[A-Za-z0-9]{6,}-[A-Za-z0-9]{16,}",
+                r"|whsec_[A-Za-z0-9+/=]{24,}",
+                r"|sq0(?:atp|csp)-[0-9A-Za-z_-]{22,43}|EAA[A-Z][A-Za-z0-9_-]{60,}",
+                r"|AKCp[A-Za-z0-9]{69}",
+                r"|dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}",
+                r"|ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43}",
+                r"|[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
+                r"|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}",
+                r"|[a-f0-9]{32}-us[0-9]{1,2}",
+                r"|fo1_[A-Za-z0-9_-]{43}|LTAI[A-Za-z0-9]{12,20}",
+                r"|ops_eyJ[A-Za-z0-9+/=_-]{100,}",
+                r"|pat[A-Za-z0-9]{14}\.[a-f0-9]{64}",
+                r"|https://discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,}",
+                r"|https://[A-Za-z0-9-]+\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]+",
+                r")",
+            ),
+            &[0],
+            Check::None,
+        )
+        .per_line(),
+        spec(
             C::NpmToken,
             r"(?-u:\b)npm_[A-Za-z0-9]{36}(?-u:\b)",
             &[0],
@@ -241,7 +311,7 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         ),
         spec(
             C::AwsSecretKey,
-            r#"(?i)aws[_-]?secret[_-]?(?:access[_-]?)?key["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9/+=]{40})"#,
+            r#"(?i)aws[_-]?secret[_-]?(?:access[_-]?)?key(?:["']?[ \t]*[:=][ \t]*["']?|[ \t]+)([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)"#,
             &[1],
             Check::None,
         ),
@@ -295,8 +365,8 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         ),
         spec(
             C::BasicAuth,
-            r#"(?m)(?:^|[ \t])(?:-u|--user)[ \t]+["']?[^\s:"']+:([^\s"']+)"#,
-            &[1],
+            r#"(?m)(?:^|[ \t])(?:-u|--user)[ \t]+["']?[^\s:"']+:(?:'([^'\n]+)'|"([^"\n]+)"|([^\s"']+))"#,
+            &[1, 2, 3],
             Check::NotPlaceholder,
         ),
         spec(
@@ -304,7 +374,7 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             format!(
                 // Web URLs only: in a database or queue URL the host and password are masked
                 // by their own detectors and the rest (a database name) is kept.
-                r#"(?i)(?-u:\b)(?:https?|wss?)://(?:[^\s/@"'<>]+@)?(?:{host}|{ipv4})(?::[0-9]{{1,5}})?(?:/[^\s"'<>)\]]*)?"#
+                r#"(?i)(?-u:\b)(?:https?|wss?)://(?:[^\s/@"'<>]+@)?(?:{host}|{ipv4})(?::[0-9]{{1,5}})?(?:/[^\s"'<>)\]|]*)?"#
             ),
             &[0],
             Check::InternalUrl,
@@ -346,16 +416,47 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         ),
         spec(
             C::GenericSecret,
-            // Prose: "the new password is `x`" (a quoted value only: "the password is rotated"
-            // names no value).
-            r#"(?i)(?-u:\b)(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \t]+(?:is|was)[ \t]+(?:now[ \t]+)?[`"']([^`"'\n]{3,200})[`"']"#,
+            // Prose: "the new password is `x`", "the DB password got pasted earlier, it was
+            // `x`" (a quoted value only: "the password is rotated" names no value).
+            r#"(?i)(?-u:\b)(?:password|passwd|passphrase|secret|token|api[ _-]?key)(?-u:\b)[^\n`"']{0,60}?(?-u:\b)(?:is|was|to)[ \t]+(?:now[ \t]+)?[`"']([^`"'\n]{3,200})[`"']"#,
+            &[1],
+            Check::QuotedPassword,
+        ),
+        spec(
+            C::GenericSecret,
+            // A user and a password in a runbook table: `` `admin` / `x` ``.
+            r"`[A-Za-z0-9_.@-]{1,64}`[ \t]*/[ \t]*`([^`\n]{3,200})`",
+            &[1],
+            Check::QuotedPassword,
+        )
+        .per_line(),
+        spec(
+            C::GenericSecret,
+            // `~/.pgpass`: host:port:database:user:password, one per line.
+            r"(?m)^[^\s:#]+:(?:[0-9]{2,5}|\*):[^\s:]+:[^\s:]+:(\S+?)[ \t\r]*$",
+            &[1],
+            Check::QuotedPassword,
+        )
+        .per_line(),
+        spec(
+            C::GenericSecret,
+            // `~/.netrc`: `machine h login u password p`, or `password p` on a line of its own.
+            r"(?m)(?:^[ \t]*|(?-u:\b)(?:machine|login)[ \t]+\S+[^\n]*?[ \t])password[ \t]+([^\s=:]\S*)",
             &[1],
             Check::NotPlaceholder,
+        )
+        .per_line(),
+        spec(
+            C::GenericSecret,
+            // `terraform output -json`: the value of an output marked sensitive.
+            r#""sensitive"[ \t]*:[ \t]*true,?[ \t\r]*\n(?:[^\n]{0,200}\n){0,3}?[ \t]*"value"[ \t]*:[ \t]*"([^"\n]+)""#,
+            &[1],
+            Check::QuotedPassword,
         ),
         spec(
             C::GenericSecret,
             // `redis-cli -a secret` and `mysql -psecret`: options whose letter means password.
-            r"(?i)(?-u:\b)(?:redis-cli[^\n|;&]{0,200}?[ \t]-a[ \t]+|(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?-u:\b)[^\n|;&]{0,200}?[ \t](?-i:-p))",
+            r"(?i)(?-u:\b)(?:redis-cli[^\n|;&]{0,200}?[ \t]-a[ \t]+|sshpass[ \t]+(?-i:-p)[ \t]*|(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?-u:\b)[^\n|;&]{0,200}?[ \t](?-i:-p))",
             &[],
             Check::NotPlaceholder,
         )
@@ -368,6 +469,14 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             Check::HighEntropy,
         )
         .reads(Reads::Token),
+        spec(
+            C::GenericSecret,
+            format!(r"(?i)<[A-Za-z0-9_.-]*{SECRET_WORDS}[A-Za-z0-9_.-]*>"),
+            &[],
+            Check::SecretKeyValue,
+        )
+        .per_line()
+        .reads(Reads::Element),
         spec(
             C::GenericSecret,
             format!(
@@ -437,6 +546,14 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         )
         .per_line(),
         spec(
+            C::PaymentCard,
+            // Contiguous, or grouped as printed: 4-4-4-4(-3), Amex 4-6-5.
+            r"(?-u:\b)(?:[0-9]{13,19}|[0-9]{4}(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,3})?|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5})(?-u:\b)",
+            &[0],
+            Check::Luhn,
+        )
+        .per_line(),
+        spec(
             C::NationalId,
             r"(?-u:\b)[0-9]{3}-[0-9]{2}-[0-9]{4}(?-u:\b)",
             &[0],
@@ -479,18 +596,10 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
         )
         .per_line(),
         spec(
-            C::PaymentCard,
-            // Contiguous, or grouped as printed: 4-4-4-4(-3), Amex 4-6-5.
-            r"(?-u:\b)(?:[0-9]{13,19}|[0-9]{4}(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,3})?|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5})(?-u:\b)",
-            &[0],
-            Check::Luhn,
-        )
-        .per_line(),
-        spec(
             C::Phone,
             // National formats, only next to a word that says a phone number follows:
             // `(415) 555-0132`, `212-204-9340`, `020 7661 7116`, `07278 760374`.
-            r"(?i)(?-u:\b)(?:phone|tel|telephone|mobile|cell|callback|call|desk[ \t]+line|whatsapp|sms|fax|reach[ \t]+(?:me|us|him|her|them)[ \t]+(?:at|on))(?-u:\b)[^\n0-9]{0,24}?((?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4}|0[0-9]{2,4}[ -]?[0-9]{3,4}[ -]?[0-9]{3,4})(?-u:\b)",
+            r"(?i)(?-u:\b)(?:phone|tel|telephone|mobile|cell|callback|call|desk[ \t]+line|whatsapp|sms|fax|ext|extension|reach[ \t]+(?:me|us|him|her|them)[ \t]+(?:at|on))(?-u:\b)[^\n0-9]{0,24}?(0[1-9](?:[ .][0-9]{2}){4}|(?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4}|0[0-9]{2,4}[ -]?[0-9]{3,4}[ -]?[0-9]{3,4})(?-u:\b)",
             &[1],
             Check::None,
         ),
