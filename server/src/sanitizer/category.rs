@@ -51,7 +51,7 @@ categories! {
     StripeKey => "stripe-key", "Stripe secret and restricted keys (sk_live_, rk_live_, sk_test_…)";
     SendgridKey => "sendgrid-key", "SendGrid API keys (SG.…)";
     TwilioKey => "twilio-key", "Twilio API key SIDs (SK + 32 hex), and auth tokens written next to an account SID";
-    VendorToken => "vendor-token", "API tokens with a published prefix (OpenAI, Anthropic, Hugging Face, Heroku, SonarQube, Shopify, Doppler, Linear, Postman, Databricks, DigitalOcean, Grafana, New Relic, Pulumi, Terraform Cloud, Sentry, Docker Hub, Atlassian, Telegram, Square, Dynatrace, Notion, Azure AD client secrets, age keys, k3s join tokens…) and Discord and Teams webhook URLs";
+    VendorToken => "vendor-token", "API tokens with a published prefix (OpenAI, Anthropic, Hugging Face, Heroku, SonarQube, Shopify, Doppler, Linear, Postman, Databricks, DigitalOcean, Grafana, New Relic, Pulumi, Terraform Cloud, Sentry, Docker Hub, Atlassian, Telegram, Square, Dynatrace, Notion, age keys, k3s join tokens…) and Discord and Teams webhook URLs";
     NpmToken => "npm-token", "npm access tokens (npm_…)";
     PypiToken => "pypi-token", "PyPI upload tokens (pypi-…)";
     DockerAuth => "docker-auth", "Docker registry auths in config.json";

@@ -242,11 +242,9 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
                 r"|glc_[A-Za-z0-9+/]{32,}={0,2}",
                 r"|NRAK-[A-Z0-9]{27}",
                 r"|pul-[a-f0-9]{40}",
-                r"|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}",
                 r"|sntrys_[A-Za-z0-9+/=_-]{50,}|sntryu_[a-f0-9]{64}",
                 r"|dckr_pat_[A-Za-z0-9_-]{27,}",
                 r"|ATATT3[A-Za-z0-9_=-]{100,}",
-                r"|[0-9]{8,10}:AA[0-9A-Za-z_-]{33}",
                 r"|AGE-SECRET-KEY-1[0-9A-Z]{58}",
                 r"|K10[0-9a-f]{64}::[A-Za-z0-9_.-]+:[A-Za-z0-9]{16,}",
                 r"|bkua_[a-f0-9]{40}|sbp_[a-f0-9]{40}|rubygems_[a-f0-9]{48}",
@@ -257,9 +255,7 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
                 r"|AKCp[A-Za-z0-9]{69}",
                 r"|dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}",
                 r"|ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43}",
-                r"|[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
                 r"|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}",
-                r"|[a-f0-9]{32}-us[0-9]{1,2}",
                 r"|fo1_[A-Za-z0-9_-]{43}|LTAI[A-Za-z0-9]{12,20}",
                 r"|ops_eyJ[A-Za-z0-9+/=_-]{100,}",
                 r"|pat[A-Za-z0-9]{14}\.[a-f0-9]{64}",
@@ -271,6 +267,21 @@ pub fn builtin(internal_domains: &str) -> Vec<Spec> {
             Check::None,
         )
         .per_line(),
+        // Vendor tokens whose fixed part is inside them: run over the whole text, where the
+        // regex engine looks for that part first. In the per-line automaton they would wake
+        // on far more lines and cost a third of the throughput.
+        spec(
+            C::VendorToken,
+            r"(?-u:\b)[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}",
+            &[0],
+            Check::None,
+        ),
+        spec(
+            C::VendorToken,
+            r"(?-u:\b)[0-9]{8,10}:AA[0-9A-Za-z_-]{33}",
+            &[0],
+            Check::None,
+        ),
         spec(
             C::NpmToken,
             r"(?-u:\b)npm_[A-Za-z0-9]{36}(?-u:\b)",
