@@ -13,6 +13,7 @@ use super::lines::{line_around, lines_holding};
 pub fn secret_values(text: &str) -> Vec<Range<usize>> {
     let mut out = yaml_values(text);
     out.extend(json_values(text));
+    out.extend(escaped_json_values(text));
     out
 }
 
@@ -159,6 +160,33 @@ fn json_values(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// A manifest as a JSON string inside another document, with its quotes escaped: the
+/// `kubectl.kubernetes.io/last-applied-configuration` annotation of `kubectl get -o json`.
+/// Its data map holds only base64 or plain strings, so it ends at the first `}`.
+fn escaped_json_values(text: &str) -> Vec<Range<usize>> {
+    static KIND: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"\\"kind\\"\s*:\s*\\"Secret\\""#).expect("valid"));
+    static SECTION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"\\"(?:data|stringData)\\"\s*:\s*\{"#).expect("valid"));
+    static ENTRY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"\\"[^"\\]*\\"\s*:\s*\\"([^"\\]*)\\""#).expect("valid"));
+    if !KIND.is_match(text) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for section in SECTION.find_iter(text) {
+        let body = &text[section.end()..];
+        let body = &body[..memchr::memchr(b'}', body.as_bytes()).unwrap_or(body.len())];
+        for caps in ENTRY.captures_iter(body) {
+            let value = caps.get(1).expect("group 1 always takes part");
+            if !value.is_empty() && !super::checks::is_placeholder(value.as_str()) {
+                out.push(section.end() + value.start()..section.end() + value.end());
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +218,12 @@ mod tests {
         assert_eq!(masked(two_docs), ["c2VjcmV0"]);
         let metadata = "kind: Secret\nmetadata:\n  name: db-credentials\ndata:\n  p: eA==\n";
         assert_eq!(masked(metadata), ["eA=="]);
+    }
+
+    #[test]
+    fn the_last_applied_annotation_with_escaped_quotes() {
+        let json = r#""kubectl.kubernetes.io/last-applied-configuration": "{\"apiVersion\":\"v1\",\"data\":{\"api-key\":\"c2VjcmV0\"},\"kind\":\"Secret\"}""#;
+        assert_eq!(masked(json), ["c2VjcmV0"]);
     }
 
     #[test]
