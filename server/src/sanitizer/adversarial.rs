@@ -99,16 +99,28 @@ pub const FAMILIES: &[Family] = &[
     },
     repeat("XML elements that never close (<password>)", "<password>a"),
     repeat("XML elements closed by another tag", "<token>x</b>"),
-    repeat("netrc lines without a password (machine h login u )", "machine h login u "),
+    repeat(
+        "netrc lines without a password (machine h login u )",
+        "machine h login u ",
+    ),
     repeat("pgpass-like fields (h:5432:d:u:)", "h:5432:d:u:"),
-    repeat("a secret word, then prose without a quote", "the password was rotated and "),
+    repeat(
+        "a secret word, then prose without a quote",
+        "the password was rotated and ",
+    ),
     repeat("backticked pairs without a password (`a` / )", "`a` / "),
     repeat(
         "sensitive outputs without a value (\"sensitive\": true,)",
         "\"sensitive\": true,\n",
     ),
-    repeat("Twilio SIDs without a token (AC…)", "AC0123456789abcdef0123456789abcdef "),
-    repeat("vendor prefixes (sk-proj- HRKU- squ_ K10)", "sk-proj- HRKU- squ_ K10 dp.pt. "),
+    repeat(
+        "Twilio SIDs without a token (AC…)",
+        "AC0123456789abcdef0123456789abcdef ",
+    ),
+    repeat(
+        "vendor prefixes (sk-proj- HRKU- squ_ K10)",
+        "sk-proj- HRKU- squ_ K10 dp.pt. ",
+    ),
     repeat("Telegram-like ids (12345678:AA)", "12345678:AA "),
     Family {
         name: "deep bracket nesting",
