@@ -36,11 +36,12 @@ pub fn is_placeholder(value: &str) -> bool {
         && let Some(len) = v[open + 1..].find('>').filter(|len| (1..=64).contains(len))
     {
         let inner = &v[open + 1..open + 1 + len];
-        if inner.contains(' ')
-            || inner
+        let shouted = inner.len() >= 3
+            && inner.bytes().any(|b| b.is_ascii_uppercase())
+            && inner
                 .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-        {
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if inner.contains(' ') || shouted {
             return true;
         }
     }

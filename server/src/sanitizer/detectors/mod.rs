@@ -19,7 +19,8 @@ pub enum Check {
     /// Not a placeholder such as `<TOKEN>` or `${DB_PASSWORD}`.
     NotPlaceholder,
     /// A secret-looking key (group 1) that is not a name, URL, path or id, and a value that
-    /// is not a placeholder.
+    /// is not a placeholder, path, URL, prose word or Terraform progress word, nor inside an
+    /// ARN.
     SecretKeyValue,
     Luhn,
     Iban,
