@@ -2,6 +2,9 @@
 //!
 //! Every route, server function and search asks here. Runbook visibility is decided here
 //! too ([`runbook_visible`]), and the search index filters with the same rule.
+//!
+//! About 200 lines are the rules and the policy table; the rest are its tests, kept beside it
+//! so that a change to who may do what is read together with what it must still refuse.
 
 use crate::runbooks::front_matter::Visibility;
 use crate::runbooks::names::GroupName;

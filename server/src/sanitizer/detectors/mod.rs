@@ -1,6 +1,10 @@
 //! The built-in detectors: one regular expression each, the capture group that holds the
 //! value to mask, and the check a match must pass. Order is priority: when two findings
 //! start at the same byte, the earlier detector wins.
+//!
+//! The file is long because [`builtin`] is one table, one entry per detector, and its order
+//! is its meaning; split across files, the priorities would no longer read top to bottom.
+//! Everything that is not the table lives in [`keys`] and `super::checks`.
 
 use super::category::Category;
 
