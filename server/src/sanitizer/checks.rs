@@ -134,16 +134,24 @@ pub fn is_path(value: &str) -> bool {
         && !high_entropy(value)
 }
 
-/// A value whose only claim to be a password is its shape (quoted in prose or a table): one
-/// word, not a placeholder, URL or path, with a digit or a symbol, or at least 12 characters.
-pub fn password_like(value: &str) -> bool {
-    let n = value.chars().count();
-    n >= 3
-        && !value.chars().any(char::is_whitespace)
-        && !value.contains("://")
+/// Whether a value read after a secret's name could be the secret: at least 3 characters and
+/// not a placeholder, a path, a URL (a URL's password has its own detectors, which keep the
+/// rest), a prose word or Terraform's progress word.
+pub fn could_be_secret(value: &str) -> bool {
+    value.chars().count() >= 3
         && !is_placeholder(value)
         && !is_path(value)
-        && (n >= 12 || value.chars().any(|c| !c.is_alphabetic()))
+        && !value.contains("://")
+        && !is_prose_word(value)
+        && !is_terraform_progress(value)
+}
+
+/// A value whose only claim to be a password is its shape (quoted in prose or a table): one
+/// word that could be a secret, with a digit or a symbol, or at least 12 characters.
+pub fn password_like(value: &str) -> bool {
+    could_be_secret(value)
+        && !value.chars().any(char::is_whitespace)
+        && (value.chars().count() >= 12 || value.chars().any(|c| !c.is_alphabetic()))
 }
 
 /// Whether the text before a key is inside an ARN (`arn:aws:secretsmanager:…:secret:name`),

@@ -150,14 +150,20 @@ fn json_values(text: &str) -> Vec<Range<usize>> {
             }
         }
         done = section.end() + end;
-        for caps in ENTRY.captures_iter(&body[..end]) {
-            let value = caps.get(1).expect("group 1 always takes part");
-            if !value.is_empty() && !super::checks::is_placeholder(value.as_str()) {
-                out.push(section.end() + value.start()..section.end() + value.end());
-            }
-        }
+        push_entries(&ENTRY, &body[..end], section.end(), &mut out);
     }
     out
+}
+
+/// The values `entry` (group 1) finds in a data map's `body`, which starts at byte `base` of
+/// the text; placeholders stay.
+fn push_entries(entry: &Regex, body: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    for caps in entry.captures_iter(body) {
+        let value = caps.get(1).expect("group 1 always takes part");
+        if !value.is_empty() && !super::checks::is_placeholder(value.as_str()) {
+            out.push(base + value.start()..base + value.end());
+        }
+    }
 }
 
 /// A manifest as a JSON string inside another document, with its quotes escaped: the
@@ -177,12 +183,7 @@ fn escaped_json_values(text: &str) -> Vec<Range<usize>> {
     for section in SECTION.find_iter(text) {
         let body = &text[section.end()..];
         let body = &body[..memchr::memchr(b'}', body.as_bytes()).unwrap_or(body.len())];
-        for caps in ENTRY.captures_iter(body) {
-            let value = caps.get(1).expect("group 1 always takes part");
-            if !value.is_empty() && !super::checks::is_placeholder(value.as_str()) {
-                out.push(section.end() + value.start()..section.end() + value.end());
-            }
-        }
+        push_entries(&ENTRY, body, section.end(), &mut out);
     }
     out
 }

@@ -360,18 +360,9 @@ impl Sanitizer {
             Check::None => true,
             Check::NotPlaceholder => !checks::is_placeholder(value),
             // The key passed in `key_passes`, before the value was read.
-            Check::SecretKeyValue => {
-                !checks::is_placeholder(value)
-                    && value.chars().count() >= 3
-                    && !checks::is_path(value)
-                    && !checks::is_prose_word(value)
-                    && !checks::is_terraform_progress(value)
-                    // A URL's password has its own detectors, which keep the rest.
-                    && !value.contains("://")
-                    && !checks::in_arn(before)
-            }
+            Check::SecretKeyValue => checks::could_be_secret(value) && !checks::in_arn(before),
             Check::Phone => {
-                !glued_to_a_word(before) && value.bytes().filter(u8::is_ascii_digit).count() >= 8
+                !glued(before, &['_', '+']) && value.bytes().filter(u8::is_ascii_digit).count() >= 8
             }
             Check::InternalUrl => {
                 let host = checks::url_host(value);
@@ -393,10 +384,10 @@ impl Sanitizer {
                 checks::card_prefix(&digits) && checks::luhn(&digits)
             }
             Check::Iban => checks::iban(value),
-            Check::Ssn => !glued_to_an_id(before) && checks::ssn(value),
+            Check::Ssn => !glued(before, ID_GLUE) && checks::ssn(value),
             Check::Nino => checks::nino(value),
-            Check::Sin => !glued_to_an_id(before) && checks::sin(value),
-            Check::Aadhaar => !glued_to_an_id(before) && checks::aadhaar(value),
+            Check::Sin => !glued(before, ID_GLUE) && checks::sin(value),
+            Check::Aadhaar => !glued(before, ID_GLUE) && checks::aadhaar(value),
             Check::Dni => checks::dni(value),
             Check::Nir => checks::nir(value),
             Check::BasicAuth => checks::basic_credentials(value),
@@ -450,22 +441,18 @@ impl Sanitizer {
     }
 }
 
-/// Whether `before` ends in a letter, digit, `_` or `+`: a `+` there is not a phone number's.
-fn glued_to_a_word(before: &str) -> bool {
+/// Whether `before` ends in a letter, a digit or one of `also`: what comes next is then part
+/// of a longer word or id, not a value of its own (`a+44…` is no phone number,
+/// `f1cadf14-8713-4498-9473-…` no Aadhaar number).
+fn glued(before: &str, also: &[char]) -> bool {
     before
         .chars()
         .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '+')
+        .is_some_and(|c| c.is_alphanumeric() || also.contains(&c))
 }
 
-/// Whether `before` ends inside an id (`f1cadf14-8713-4498-9473-…` is a UUID, not an Aadhaar
-/// number): a letter, digit, `-`, `.` or `_` right before the digits.
-fn glued_to_an_id(before: &str) -> bool {
-    before
-        .chars()
-        .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
-}
+/// What may stand before national ids: `-`, `.` and `_` join the groups of longer ids.
+const ID_GLUE: &[char] = &['-', '.', '_'];
 
 /// The largest char boundary of `s` at or before `at`.
 fn floor_char_boundary(s: &str, mut at: usize) -> usize {

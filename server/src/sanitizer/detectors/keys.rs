@@ -67,13 +67,10 @@ pub fn read_value(hay: &str, at: usize, query: bool) -> Option<(std::ops::Range<
         }
         // `(sensitive value)`, `$(vault read …)`: a value in parentheses is read whole, so
         // the placeholder check sees all of it.
-        b'(' => {
-            let rest = &bytes[at..];
-            let len = memchr::memchr2(b')', b'\n', rest)?;
-            (rest[len] == b')').then_some((at..at + len + 1, at + len + 1))
-        }
-        // A SOPS ciphertext (`ENC[AES256_GCM,data:…]`) is meant to be committed.
-        _ if bytes[at..].starts_with(b"ENC[") => None,
+        b'(' => read_through(bytes, at, b')'),
+        // A SOPS ciphertext (`ENC[AES256_GCM,data:…]`) is read whole, brackets and commas
+        // included, so the placeholder check sees what it is.
+        _ if bytes[at..].starts_with(b"ENC[") => read_through(bytes, at, b']'),
         _ => {
             let len = bytes[at..]
                 .iter()
@@ -97,6 +94,13 @@ pub fn read_value(hay: &str, at: usize, query: bool) -> Option<(std::ops::Range<
             (len > 0).then_some((at..at + len, at + len))
         }
     }
+}
+
+/// From `at` through the first `close` on the same line, or `None` if the line ends first.
+fn read_through(bytes: &[u8], at: usize, close: u8) -> Option<(std::ops::Range<usize>, usize)> {
+    let rest = &bytes[at..];
+    let len = memchr::memchr2(close, b'\n', rest)?;
+    (rest[len] == close).then_some((at..at + len + 1, at + len + 1))
 }
 
 /// How strongly a key's name says it holds a secret.
